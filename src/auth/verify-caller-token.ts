@@ -1,0 +1,70 @@
+import jwt from "@tsndr/cloudflare-worker-jwt";
+import { unauthorized } from "../errors";
+import { callerFromClaims, type Caller } from "./claims";
+import { findJwksKey } from "./jwks";
+
+export type TokenConfig = {
+  secret: string;
+  issuer?: string;
+  audience?: string;
+  jwksUrl?: string;
+};
+
+const verificationFailures: Record<string, string> = {
+  EXPIRED: "Token has expired",
+  NOT_YET_VALID: "Token is not yet valid",
+  INVALID_SIGNATURE: "Invalid token: bad signature",
+};
+
+const asymmetricAlgorithms = new Set(["RS256", "ES256"]);
+
+/**
+ * Verifies a caller's bearer token and returns who they are. The algorithm is pinned by what
+ * the key is (shared secret → HS256, JWKS → RS256/ES256), never trusted from the header alone,
+ * so `alg: none` and algorithm-confusion tokens fail.
+ */
+export async function verifyCallerToken(token: string, config: TokenConfig): Promise<Caller> {
+  const header = decodeHeader(token);
+  const algorithm = header.alg;
+  let key: Parameters<typeof jwt.verify>[1];
+  if (algorithm === "HS256") {
+    key = config.secret;
+  } else if (typeof algorithm === "string" && asymmetricAlgorithms.has(algorithm) && config.jwksUrl) {
+    key = await findJwksKey(config.jwksUrl, typeof header.kid === "string" ? header.kid : undefined);
+    if (!key) throw unauthorized("Invalid token: unknown signing key");
+  } else {
+    throw unauthorized("Invalid token: unsupported algorithm");
+  }
+
+  const verified = await jwt.verify(token, key, { algorithm, throwError: true }).catch((err: unknown) => {
+    throw unauthorized(verificationFailures[err instanceof Error ? err.message : ""] ?? "Invalid token");
+  });
+  const payload = (verified?.payload ?? {}) as Record<string, unknown>;
+
+  if (typeof payload.exp !== "number") throw unauthorized("Invalid token: missing exp");
+  if (config.issuer && payload.iss !== config.issuer) throw unauthorized("Invalid token: wrong issuer");
+  if (config.audience && !audienceMatches(payload.aud, config.audience)) throw unauthorized("Invalid token: wrong audience");
+
+  const caller = callerFromClaims(payload);
+  if (!caller) throw unauthorized("Invalid token: missing or invalid claims");
+  return caller;
+}
+
+function decodeHeader(token: string): Record<string, unknown> {
+  const parts = token.split(".");
+  if (parts.length !== 3 || parts.some((part) => part.length === 0 && part !== parts[2])) {
+    throw unauthorized("Invalid token: malformed");
+  }
+  try {
+    const json = atob(parts[0]!.replace(/-/g, "+").replace(/_/g, "/"));
+    const header: unknown = JSON.parse(json);
+    if (header && typeof header === "object") return header as Record<string, unknown>;
+  } catch {
+    // fall through to the malformed error
+  }
+  throw unauthorized("Invalid token: malformed");
+}
+
+function audienceMatches(aud: unknown, expected: string): boolean {
+  return aud === expected || (Array.isArray(aud) && aud.includes(expected));
+}

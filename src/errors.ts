@@ -1,0 +1,36 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/** Field-level messages for 400s, keyed by the input field's name. */
+export type ErrorDetails = Record<string, string[]>;
+
+/**
+ * The one error type of the API. Routes throw it; `errorResponse` turns it into the
+ * `{"error": "..."}` body the front ends already parse.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    message: string,
+    readonly details?: ErrorDetails,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export const badRequest = (message: string, details?: ErrorDetails) => new ApiError(400, message, details);
+export const unauthorized = (message: string) => new ApiError(401, message);
+export const permissionDenied = () => new ApiError(403, "Permission denied");
+export const notFound = (message: string) => new ApiError(404, message);
+
+/** Maps anything thrown by a route to a JSON error; unexpected errors never leak their message. */
+export function errorResponse(err: unknown, c: Context): Response {
+  if (err instanceof ApiError) {
+    const body = err.details ? { error: err.message, details: err.details } : { error: err.message };
+    return c.json(body, err.status);
+  }
+  // Only the error's class: messages and stacks may carry health data or secrets.
+  console.error(JSON.stringify({ event: "unhandled_error", kind: err instanceof Error ? err.name : typeof err }));
+  return c.json({ error: "Internal server error" }, 500);
+}

@@ -1,0 +1,38 @@
+import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import jwt from "@tsndr/cloudflare-worker-jwt";
+import type { Role } from "../../src/auth/claims";
+
+export const origin = "http://api.test";
+
+export type TestUser = { id: number; email: string; role: Role; name?: string };
+
+/** A caller's JWT as the platform issues it, signed with the test secret, valid for an hour. */
+export function tokenFor(user: TestUser, overrides: Record<string, unknown> = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return jwt.sign(
+    { sub: String(user.id), email: user.email, role: user.role, name: user.name, iat: now, exp: now + 3600, ...overrides },
+    env.JWT_SECRET,
+  );
+}
+
+type CallOptions = { method?: string; body?: unknown; as?: TestUser; token?: string; headers?: Record<string, string> };
+
+/** Calls the Worker's own fetch handler, as the front ends do. */
+export async function call(path: string, options: CallOptions = {}): Promise<Response> {
+  const headers = new Headers(options.headers);
+  const token = options.token ?? (options.as ? await tokenFor(options.as) : undefined);
+  if (token) headers.set("authorization", `Bearer ${token}`);
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    headers.set("content-type", "application/json");
+    body = JSON.stringify(options.body);
+  }
+  return exports.default.fetch(new Request(`${origin}${path}`, { method: options.method ?? "GET", headers, body }));
+}
+
+/** Calls and parses the JSON body, keeping the status for assertions. */
+export async function callJson<T = any>(path: string, options: CallOptions = {}): Promise<{ status: number; body: T }> {
+  const response = await call(path, options);
+  return { status: response.status, body: (await response.json()) as T };
+}
