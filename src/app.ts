@@ -2,11 +2,23 @@ import { createRouter } from "./router";
 import { errorResponse } from "./errors";
 import { healthRoutes } from "./health/routes";
 import { mountDocs } from "./docs/routes";
+import { requireCaller } from "./auth/middleware";
+import { userRoutes } from "./users/routes";
+import { appointmentRoutes } from "./appointments/routes";
+import { scheduleRoutes } from "./appointments/schedule-routes";
 
 /** The HTTP surface: every capability's routes mounted at the paths the front ends call. */
 export const app = createRouter();
 
+// Every /api route needs the caller's JWT, except webhooks: there the provider's signature is the auth.
+const authenticate = requireCaller();
+app.use("/api/*", async (c, next) => (c.req.path.startsWith("/api/webhooks/") ? next() : authenticate(c, next)));
+
 app.route("/", healthRoutes);
+app.route("/", userRoutes);
+// Schedules before the `/{id}/` routes, so "psychologist" is never read as an id.
+app.route("/", scheduleRoutes);
+app.route("/", appointmentRoutes);
 
 app.notFound((c) => c.json({ error: "Not found" }, 404));
 app.onError(errorResponse);

@@ -1,0 +1,53 @@
+import { toHex } from "../crypto/encoding";
+import { badRequest } from "../errors";
+import { findUsers, type UserRow } from "../users/queries";
+import { findClash, insertAppointment, type AppointmentRow, type NewAppointment, type Slot } from "./queries";
+
+export type BookingRequest = Omit<NewAppointment, "gapSeconds" | "now">;
+
+export type BookingRules = {
+  /** Minimum free time around the slot in either party's calendar (0: ranges may touch). */
+  gapSeconds?: number;
+  /** The error when either party's calendar is taken; defaults to naming whose. */
+  clashMessage?: string;
+};
+
+/**
+ * Books a session after every rule that keeps a calendar sane: a future start, two different
+ * people, both existing and active in the right roles, and no clash for either of them.
+ * Appointments and video calls are the same rows, so both APIs book through here.
+ */
+export async function bookAppointment(db: D1Database, request: BookingRequest, now: number, rules: BookingRules = {}): Promise<AppointmentRow> {
+  if (request.startsAt <= now) throw badRequest("Appointment date must be in the future", { appointment_date: ["Must be in the future"] });
+  if (request.psychologistId === request.patientId) throw badRequest("Patient and psychologist must be different users");
+
+  const users = await findUsers(db, [request.psychologistId, request.patientId]);
+  checkParty(users.get(request.psychologistId), request.psychologistId, "psychologist");
+  checkParty(users.get(request.patientId), request.patientId, "patient");
+
+  const slot: Slot = { ...request, gapSeconds: rules.gapSeconds ?? 0 };
+  const clashError = async () => {
+    if (rules.clashMessage) return badRequest(rules.clashMessage);
+    const clash = await findClash(db, slot);
+    const whose = clash?.patient_id === request.patientId ? "patient" : "psychologist";
+    return badRequest(`The ${whose} already has an appointment at this time`);
+  };
+  if (await findClash(db, slot)) throw await clashError();
+  // The insert re-checks the clash in the same statement, so a concurrent booking still loses.
+  const row = await insertAppointment(db, { ...request, gapSeconds: slot.gapSeconds, now });
+  if (!row) throw await clashError();
+  return row;
+}
+
+function checkParty(user: UserRow | undefined, id: number, role: "psychologist" | "patient"): void {
+  const label = role === "psychologist" ? "Psychologist" : "Patient";
+  const field = `${role}_id`;
+  if (!user) throw badRequest(`${label} not found`, { [field]: [`No user with id ${id}`] });
+  if (user.role !== role) throw badRequest(`User ${id} is not a ${role}`, { [field]: [`Must be a ${role}`] });
+  if (user.is_active !== 1) throw badRequest(`${label} account is inactive`, { [field]: ["Account is inactive"] });
+}
+
+/** `apt-<id>-<unix seconds>-<8 hex>`: unique, and not guessable from the id alone. */
+export function appointmentRoomNameTemplate(now: number): string {
+  return `apt-{id}-${now}-${toHex(crypto.getRandomValues(new Uint8Array(4)))}`;
+}

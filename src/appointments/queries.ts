@@ -1,0 +1,171 @@
+import type { AppointmentStatus, VideoProvider } from "./schemas";
+
+export type AppointmentRow = {
+  id: number;
+  psychologist_id: number;
+  patient_id: number;
+  starts_at: number;
+  duration_minutes: number;
+  ends_at: number;
+  status: AppointmentStatus;
+  session_type: "telehealth" | "in_person";
+  service_name: string | null;
+  video_provider: VideoProvider;
+  video_room_id: string | null;
+  started_at: number | null;
+  ended_at: number | null;
+  created_at: number;
+  updated_at: number;
+};
+
+/** An appointment with both parties' names and emails, as every view shows them. */
+export type AppointmentWithParties = AppointmentRow & {
+  psychologist_name: string;
+  psychologist_email: string;
+  patient_name: string;
+  patient_email: string;
+};
+
+const withParties = `
+  SELECT a.*, ps.name AS psychologist_name, ps.email AS psychologist_email,
+         pt.name AS patient_name, pt.email AS patient_email
+  FROM appointments a
+  JOIN users ps ON ps.id = a.psychologist_id
+  JOIN users pt ON pt.id = a.patient_id`;
+
+export function findAppointment(db: D1Database, id: number): Promise<AppointmentWithParties | null> {
+  return db.prepare(`${withParties} WHERE a.id = ?`).bind(id).first<AppointmentWithParties>();
+}
+
+export function findAppointmentByRoom(db: D1Database, videoRoomId: string): Promise<AppointmentWithParties | null> {
+  return db.prepare(`${withParties} WHERE a.video_room_id = ?`).bind(videoRoomId).first<AppointmentWithParties>();
+}
+
+export type AppointmentFilter = {
+  party?: { column: "psychologist_id" | "patient_id"; id: number };
+  statuses?: AppointmentStatus[];
+  startsFrom?: number;
+  startsBefore?: number;
+  limit: number;
+  offset: number;
+};
+
+/** One page of appointments in start order and the total count, read in one round trip. */
+export async function listAppointments(db: D1Database, filter: AppointmentFilter): Promise<{ count: number; rows: AppointmentWithParties[] }> {
+  const conditions: string[] = [];
+  const values: (string | number)[] = [];
+  if (filter.party) {
+    conditions.push(`a.${filter.party.column} = ?`);
+    values.push(filter.party.id);
+  }
+  if (filter.statuses?.length) {
+    conditions.push(`a.status IN (${filter.statuses.map(() => "?").join(", ")})`);
+    values.push(...filter.statuses);
+  }
+  if (filter.startsFrom !== undefined) {
+    conditions.push("a.starts_at >= ?");
+    values.push(filter.startsFrom);
+  }
+  if (filter.startsBefore !== undefined) {
+    conditions.push("a.starts_at < ?");
+    values.push(filter.startsBefore);
+  }
+  const where = conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
+  const [count, page] = await db.batch([
+    db.prepare(`SELECT COUNT(*) AS count FROM appointments a ${where}`).bind(...values),
+    db.prepare(`${withParties} ${where} ORDER BY a.starts_at, a.id LIMIT ? OFFSET ?`).bind(...values, filter.limit, filter.offset),
+  ]);
+  return {
+    count: (count?.results[0] as { count: number } | undefined)?.count ?? 0,
+    rows: (page?.results ?? []) as AppointmentWithParties[],
+  };
+}
+
+/**
+ * Another live appointment of either party whose time range comes within `gap` seconds of
+ * [start, end). Parameters: ?1 id to exclude, ?2 psychologist, ?3 patient, ?4 end, ?5 gap,
+ * ?6 start. Writes embed it, so the check and the write are one statement.
+ */
+const clashes = `
+  SELECT o.psychologist_id, o.patient_id FROM appointments o
+  WHERE o.status <> 'cancelled' AND o.id <> ?1
+    AND (o.psychologist_id = ?2 OR o.patient_id = ?3)
+    AND o.starts_at < ?4 + ?5 AND o.ends_at > ?6 - ?5`;
+
+export type Slot = { psychologistId: number; patientId: number; startsAt: number; durationMinutes: number; gapSeconds: number };
+
+function clashParams(slot: Slot, excludeId: number) {
+  return [excludeId, slot.psychologistId, slot.patientId, slot.startsAt + slot.durationMinutes * 60, slot.gapSeconds, slot.startsAt];
+}
+
+/** The first appointment the slot clashes with, to tell the caller whose calendar is taken. */
+export function findClash(db: D1Database, slot: Slot, excludeId = 0): Promise<{ psychologist_id: number; patient_id: number } | null> {
+  return db.prepare(`${clashes} LIMIT 1`).bind(...clashParams(slot, excludeId)).first();
+}
+
+export type NewAppointment = Slot & {
+  sessionType: AppointmentRow["session_type"];
+  serviceName: string | null;
+  videoProvider: VideoProvider;
+  /** The video room's name, where `{id}` stands for the new row's id; null without a room. */
+  roomNameTemplate: string | null;
+  now: number;
+};
+
+/**
+ * Inserts the appointment unless it clashes and names its video room after its id, in one
+ * transaction: a clashing or failed booking leaves nothing half-written. Null on a clash.
+ */
+export async function insertAppointment(db: D1Database, booking: NewAppointment): Promise<AppointmentRow | null> {
+  const [inserted, named] = await db.batch<AppointmentRow>([
+    db
+      .prepare(
+        `INSERT INTO appointments (psychologist_id, patient_id, starts_at, duration_minutes, status, session_type,
+           service_name, video_provider, video_room_id, created_at, updated_at)
+         SELECT ?2, ?3, ?6, ?7, 'scheduled', ?8, ?9, ?10, ?11, ?12, ?12
+         WHERE NOT EXISTS (${clashes})
+         RETURNING *`,
+      )
+      .bind(...clashParams(booking, 0), booking.durationMinutes, booking.sessionType, booking.serviceName,
+        booking.videoProvider, booking.roomNameTemplate, booking.now),
+    db
+      .prepare("UPDATE appointments SET video_room_id = replace(video_room_id, '{id}', id) WHERE video_room_id = ? RETURNING *")
+      .bind(booking.roomNameTemplate),
+  ]);
+  return named?.results[0] ?? inserted?.results[0] ?? null;
+}
+
+/** Moves an appointment unless the new slot clashes; null on a clash or a concurrent change. */
+export function rescheduleAppointment(db: D1Database, id: number, slot: Slot, expectedStatus: AppointmentStatus, now: number) {
+  return db
+    .prepare(
+      `UPDATE appointments SET starts_at = ?6, duration_minutes = ?7, updated_at = ?8
+       WHERE id = ?1 AND status = ?9 AND NOT EXISTS (${clashes})
+       RETURNING *`,
+    )
+    .bind(...clashParams(slot, id), slot.durationMinutes, now, expectedStatus)
+    .first<AppointmentRow>();
+}
+
+/**
+ * Moves an appointment from one status to another; null when it was no longer in `from`
+ * (another request got there first), so transitions never apply twice.
+ */
+export function transitionStatus(
+  db: D1Database,
+  id: number,
+  from: AppointmentStatus[],
+  to: AppointmentStatus,
+  now: number,
+  times: { startedAt?: number; endedAt?: number } = {},
+) {
+  return db
+    .prepare(
+      `UPDATE appointments SET status = ?1, updated_at = ?2,
+         started_at = COALESCE(started_at, ?3), ended_at = COALESCE(ended_at, ?4)
+       WHERE id = ?5 AND status IN (${from.map((_, i) => `?${i + 6}`).join(", ")})
+       RETURNING *`,
+    )
+    .bind(to, now, times.startedAt ?? null, times.endedAt ?? null, id, ...from)
+    .first<AppointmentRow>();
+}

@@ -1,0 +1,122 @@
+import type { Caller } from "../auth/claims";
+import { badRequest, permissionDenied } from "../errors";
+import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../pagination";
+import { authedRoute, createRouter, errorResponses, jsonBody, jsonResponse } from "../router";
+import { nowSeconds } from "../time/iso";
+import { findUser } from "../users/queries";
+import { appointmentForCaller } from "./access";
+import { appointmentRoomNameTemplate, bookAppointment } from "./booking";
+import { startRangeInZone } from "./date-range";
+import { updateAppointment } from "./update";
+import { listAppointments } from "./queries";
+import {
+  appointmentDetailSchema,
+  appointmentIdParamSchema,
+  appointmentSchema,
+  createAppointmentSchema,
+  listAppointmentsQuerySchema,
+  updateAppointmentSchema,
+  type CreateAppointmentInput,
+  type VideoProvider,
+} from "./schemas";
+import { appointmentDetailView, appointmentView } from "./views";
+
+const createRoute = authedRoute({
+  method: "post",
+  path: "/api/appointments/",
+  summary: "Book an appointment",
+  description: "Psychologists book for themselves, patients with a psychologist, admins for anyone.",
+  request: { body: jsonBody(createAppointmentSchema) },
+  responses: { 201: jsonResponse(appointmentDetailSchema, "Booked"), ...errorResponses },
+});
+
+const listRoute = authedRoute({
+  method: "get",
+  path: "/api/appointments/",
+  summary: "The caller's appointments (admins: all)",
+  request: { query: listAppointmentsQuerySchema },
+  responses: { 200: jsonResponse(pageEnvelopeSchema(appointmentSchema), "One page"), ...errorResponses },
+});
+
+const detailRoute = authedRoute({
+  method: "get",
+  path: "/api/appointments/{id}/",
+  summary: "One appointment with both parties",
+  request: { params: appointmentIdParamSchema },
+  responses: { 200: jsonResponse(appointmentDetailSchema, "The appointment"), ...errorResponses },
+});
+
+const updateRoute = authedRoute({
+  method: "patch",
+  path: "/api/appointments/{id}/",
+  summary: "Reschedule, confirm or cancel",
+  request: { params: appointmentIdParamSchema, body: jsonBody(updateAppointmentSchema) },
+  responses: { 200: jsonResponse(appointmentDetailSchema, "Updated"), ...errorResponses },
+});
+
+export const appointmentRoutes = createRouter()
+  .openapi(createRoute, async (c) => {
+    const input = c.req.valid("json");
+    const { psychologistId, patientId } = bookingParties(input, c.get("caller"));
+    const now = nowSeconds();
+    const sessionType = input.session_type;
+    const row = await bookAppointment(
+      c.env.DB,
+      {
+        psychologistId,
+        patientId,
+        startsAt: Math.floor(Date.parse(input.appointment_date) / 1000),
+        durationMinutes: input.duration_minutes,
+        sessionType,
+        serviceName: input.service_name ?? null,
+        videoProvider: input.video_provider ?? (c.env.DEFAULT_VIDEO_PROVIDER as VideoProvider),
+        roomNameTemplate: sessionType === "telehealth" ? appointmentRoomNameTemplate(now) : null,
+      },
+      now,
+    );
+    const booked = await appointmentForCaller(c.env.DB, row.id, c.get("caller"), { admins: true });
+    return c.json(appointmentDetailView(booked, c.env.MEETING_BASE_URL), 201);
+  })
+  .openapi(listRoute, async (c) => {
+    const query = c.req.valid("query");
+    const caller = c.get("caller");
+    const timeZone = (await findUser(c.env.DB, caller.id))?.timezone ?? c.env.DEFAULT_TIMEZONE;
+    const { count, rows } = await listAppointments(c.env.DB, {
+      ...(caller.role === "admin" ? {} : { party: { column: caller.role === "psychologist" ? "psychologist_id" : "patient_id", id: caller.id } }),
+      ...(query.status ? { statuses: [query.status] } : {}),
+      ...startRangeInZone({ from: query.date_from, to: query.date_to }, timeZone),
+      ...pageBounds(query),
+    });
+    return c.json(pageEnvelope(c.req.url, query, count, rows.map((row) => appointmentView(row, c.env.MEETING_BASE_URL))), 200);
+  })
+  .openapi(detailRoute, async (c) => {
+    const row = await appointmentForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: true });
+    return c.json(appointmentDetailView(row, c.env.MEETING_BASE_URL), 200);
+  })
+  .openapi(updateRoute, async (c) => {
+    const caller = c.get("caller");
+    const current = await appointmentForCaller(c.env.DB, c.req.valid("param").id, caller, { admins: true });
+    await updateAppointment(c.env.DB, current, c.req.valid("json"), caller, nowSeconds());
+    const updated = await appointmentForCaller(c.env.DB, current.id, caller, { admins: true });
+    return c.json(appointmentDetailView(updated, c.env.MEETING_BASE_URL), 200);
+  });
+
+/** Who the booking is between: the caller fills their own side, and may not book for others. */
+function bookingParties(input: CreateAppointmentInput, caller: Caller) {
+  const own = (given: number | undefined) => {
+    if (given !== undefined && given !== caller.id) throw permissionDenied();
+    return caller.id;
+  };
+  const required = (given: number | undefined, field: string) => {
+    if (given === undefined) throw badRequest(`Invalid ${field}: Required`, { [field]: ["Required"] });
+    return given;
+  };
+  switch (caller.role) {
+    case "psychologist":
+      return { psychologistId: own(input.psychologist_id), patientId: required(input.patient_id, "patient_id") };
+    case "patient":
+      return { psychologistId: required(input.psychologist_id, "psychologist_id"), patientId: own(input.patient_id) };
+    case "admin":
+      return { psychologistId: required(input.psychologist_id, "psychologist_id"), patientId: required(input.patient_id, "patient_id") };
+  }
+}

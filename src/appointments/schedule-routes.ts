@@ -1,0 +1,61 @@
+import { requireRole } from "../auth/middleware";
+import type { AppEnv } from "../env";
+import type { Context } from "hono";
+import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../pagination";
+import { authedRoute, createRouter, errorResponses, jsonResponse } from "../router";
+import { nowSeconds } from "../time/iso";
+import { findUser } from "../users/queries";
+import { startRangeInZone } from "./date-range";
+import { listAppointments, type AppointmentWithParties } from "./queries";
+import { patientScheduleItemSchema, psychologistScheduleItemSchema, scheduleQuerySchema, type ScheduleQuery } from "./schemas";
+import { scheduleItemView } from "./views";
+
+const psychologistScheduleRoute = authedRoute({
+  method: "get",
+  path: "/api/appointments/psychologist/schedule/",
+  summary: "The psychologist's schedule with join timers",
+  description: "Dates and times are written in the psychologist's time zone; date filters are read in it too.",
+  middleware: [requireRole("psychologist")] as const,
+  request: { query: scheduleQuerySchema },
+  responses: { 200: jsonResponse(pageEnvelopeSchema(psychologistScheduleItemSchema), "One page"), ...errorResponses },
+});
+
+const patientScheduleRoute = authedRoute({
+  method: "get",
+  path: "/api/appointments/patient/schedule/",
+  summary: "The patient's schedule with join timers",
+  description: "Dates and times are written in the patient's time zone; date filters are read in it too.",
+  middleware: [requireRole("patient")] as const,
+  request: { query: scheduleQuerySchema },
+  responses: { 200: jsonResponse(pageEnvelopeSchema(patientScheduleItemSchema), "One page"), ...errorResponses },
+});
+
+const partyColumn = { psychologist: "psychologist_id", patient: "patient_id" } as const;
+
+/** Both schedules are one query and one view; only whose column and the other party's name differ. */
+async function schedulePage<Other extends object>(
+  c: Context<AppEnv>,
+  query: ScheduleQuery,
+  role: keyof typeof partyColumn,
+  otherParty: (row: AppointmentWithParties) => Other,
+) {
+  const caller = c.get("caller");
+  const timeZone = (await findUser(c.env.DB, caller.id))?.timezone ?? c.env.DEFAULT_TIMEZONE;
+  const { count, rows } = await listAppointments(c.env.DB, {
+    party: { column: partyColumn[role], id: caller.id },
+    ...(query.status === "all" ? {} : { statuses: [query.status] }),
+    ...startRangeInZone({ from: query.start_date, to: query.end_date, month: query.month, year: query.year }, timeZone),
+    ...pageBounds(query),
+  });
+  const now = nowSeconds();
+  const results = rows.map((row) => ({ ...scheduleItemView(row, timeZone, now, c.env.MEETING_BASE_URL), ...otherParty(row) }));
+  return pageEnvelope(c.req.url, query, count, results);
+}
+
+export const scheduleRoutes = createRouter()
+  .openapi(psychologistScheduleRoute, async (c) =>
+    c.json(await schedulePage(c, c.req.valid("query"), "psychologist", (row) => ({ patient_name: row.patient_name })), 200),
+  )
+  .openapi(patientScheduleRoute, async (c) =>
+    c.json(await schedulePage(c, c.req.valid("query"), "patient", (row) => ({ psychologist_name: row.psychologist_name })), 200),
+  );

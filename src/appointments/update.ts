@@ -1,0 +1,50 @@
+import type { Caller } from "../auth/claims";
+import { badRequest, permissionDenied } from "../errors";
+import { findClash, rescheduleAppointment, transitionStatus, type AppointmentRow, type Slot } from "./queries";
+import type { UpdateAppointmentInput } from "./schemas";
+
+const changeable = new Set(["scheduled", "confirmed"]);
+
+/**
+ * Applies a PATCH: a reschedule under the booking rules, or a status change (confirm, cancel).
+ * Each write is conditional on the status read, so two racing cancels cannot both succeed.
+ */
+export async function updateAppointment(
+  db: D1Database,
+  current: AppointmentRow,
+  input: UpdateAppointmentInput,
+  caller: Caller,
+  now: number,
+): Promise<AppointmentRow> {
+  const reschedule = input.appointment_date !== undefined || input.duration_minutes !== undefined;
+  if (reschedule && input.status) throw badRequest("Change the time or the status, not both in one request");
+  if (current.status === "cancelled") throw badRequest("Appointment is already cancelled");
+  if (!changeable.has(current.status)) throw badRequest(`A ${current.status} appointment cannot be changed`);
+
+  if (reschedule) {
+    const startsAt = input.appointment_date ? Math.floor(Date.parse(input.appointment_date) / 1000) : current.starts_at;
+    if (startsAt <= now) throw badRequest("Appointment date must be in the future", { appointment_date: ["Must be in the future"] });
+    const slot: Slot = {
+      psychologistId: current.psychologist_id,
+      patientId: current.patient_id,
+      startsAt,
+      durationMinutes: input.duration_minutes ?? current.duration_minutes,
+      gapSeconds: 0,
+    };
+    const moved = await rescheduleAppointment(db, current.id, slot, current.status, now);
+    if (moved) return moved;
+    const clash = await findClash(db, slot, current.id);
+    if (clash) throw badRequest(`The ${clash.patient_id === current.patient_id ? "patient" : "psychologist"} already has an appointment at this time`);
+    throw badRequest("The appointment changed meanwhile; reload and try again");
+  }
+
+  if (input.status === "confirmed") {
+    if (caller.role === "patient") throw permissionDenied();
+    if (current.status === "confirmed") throw badRequest("Appointment is already confirmed");
+  }
+  const to = input.status === "confirmed" ? "confirmed" : "cancelled";
+  const from = to === "confirmed" ? ["scheduled" as const] : ["scheduled" as const, "confirmed" as const];
+  const changed = await transitionStatus(db, current.id, from, to, now);
+  if (changed) return changed;
+  throw badRequest(to === "cancelled" ? "Appointment is already cancelled" : "The appointment changed meanwhile; reload and try again");
+}
