@@ -1,0 +1,164 @@
+import { localDateTime, localTime, relativeDay } from "./local-time";
+import { renderMessage, type MessageContent, type RenderedMessage } from "./message";
+
+/**
+ * The words of every reminder and notice. Times are in the recipient's own zone; the other
+ * party is "Dr. <name>" for a patient and the patient's name for a psychologist.
+ */
+
+export type PartyRole = "patient" | "psychologist";
+
+export interface MessageParty {
+  name: string;
+  role: PartyRole;
+}
+
+export interface MessageRecipient extends MessageParty {
+  /** IANA zone the recipient reads times in. */
+  timezone: string;
+}
+
+export interface AppointmentMessageInput {
+  recipient: MessageRecipient;
+  otherParty: MessageParty;
+  /** Unix seconds. */
+  startsAt: number;
+  durationMinutes: number;
+  meetingUrl: string;
+  serviceName?: string | null;
+}
+
+export interface ReminderInput extends AppointmentMessageInput {
+  /** Minutes before the start this reminder stands for: 1440, 60, 15 or any configured offset. */
+  kind: number;
+  /** When the message is sent, unix seconds: "tomorrow" is relative to it. */
+  now: number;
+}
+
+export type NoticeInput = AppointmentMessageInput &
+  ({ kind: "booked" | "cancelled" } | { kind: "rescheduled"; previousStartsAt: number });
+
+export type { RenderedMessage };
+
+/** From 12 hours ahead a reminder names the day; closer in, it counts down to the start. */
+const DAY_AHEAD_MINUTES = 12 * 60;
+/** At 15 minutes or less the message turns into "join now". */
+const JOIN_NOW_MINUTES = 15;
+const JOIN_EARLY_TIP = "Tip: Join 5 minutes early!";
+
+/**
+ * Renders the reminder sent `kind` minutes before an appointment.
+ *
+ * @example renderReminder({ kind: 60, now, recipient, otherParty, startsAt, durationMinutes: 50, meetingUrl }).whatsappText
+ * // "Starting in 1 Hour\n\nHi Jane, your appointment with Dr. Smith starts at 11:00 AM.\n\nJoin here: https://…"
+ */
+export function renderReminder(input: ReminderInput): RenderedMessage {
+  const { recipient, startsAt, kind } = input;
+  const zone = recipient.timezone;
+  const other = displayName(input.otherParty);
+  if (kind >= DAY_AHEAD_MINUTES) {
+    const day = relativeDay(input.now, startsAt, zone);
+    return renderAppointmentCard(input, {
+      subject: `Reminder: your appointment with ${other} is ${day} at ${localTime(startsAt, zone)}`,
+      title: "Appointment Reminder",
+      opening: `your appointment is ${day}:`,
+      whenLines: [`When: ${localDateTime(startsAt, zone)}`],
+      closing: [JOIN_EARLY_TIP],
+    });
+  }
+  const joinNow = kind <= JOIN_NOW_MINUTES;
+  const countdown = `Starting in ${spanTitle(kind)}`;
+  return renderMessage({
+    subject: `${countdown}: your appointment with ${other}`,
+    title: joinNow ? `${countdown}!` : countdown,
+    opening: `${greeting(recipient)} your appointment with ${other} starts at ${localTime(startsAt, zone)}.`,
+    details: [],
+    link: { label: joinNow ? "Join now" : "Join here", url: input.meetingUrl },
+    closing: joinNow ? ["Test your camera & mic!"] : [],
+    timeZone: zone,
+  });
+}
+
+/** Renders the notice sent right away when an appointment is booked, moved or cancelled. */
+export function renderNotice(input: NoticeInput): RenderedMessage {
+  const when = localDateTime(input.startsAt, input.recipient.timezone);
+  const wording = noticeWording(input, when);
+  return renderAppointmentCard(input, { ...wording, subject: `${wording.title}: ${when} with ${displayName(input.otherParty)}` });
+}
+
+function noticeWording(input: NoticeInput, when: string): Omit<CardWording, "subject"> {
+  switch (input.kind) {
+    case "booked":
+      return { title: "Appointment Confirmed", opening: "your appointment is booked:", whenLines: [`When: ${when}`], closing: [JOIN_EARLY_TIP] };
+    case "rescheduled": {
+      const previous = localDateTime(input.previousStartsAt, input.recipient.timezone);
+      return { title: "Appointment Rescheduled", opening: "your appointment has a new time:", whenLines: [`Was: ${previous}`, `Now: ${when}`], closing: [] };
+    }
+    case "cancelled":
+      return { title: "Appointment Cancelled", opening: "your appointment has been cancelled:", whenLines: [`When: ${when}`], closing: [], withoutLink: true };
+  }
+}
+
+interface CardWording {
+  subject: string;
+  title: string;
+  /** Follows the greeting. */
+  opening: string;
+  whenLines: string[];
+  closing: string[];
+  /** A cancelled session has no link worth following. */
+  withoutLink?: boolean;
+}
+
+/** The full picture of one appointment (when, with whom, how long, the link) under a headline. */
+function renderAppointmentCard(input: AppointmentMessageInput, wording: CardWording): RenderedMessage {
+  return renderMessage({
+    subject: wording.subject,
+    title: wording.title,
+    opening: `${greeting(input.recipient)} ${wording.opening}`,
+    details: appointmentDetails(input, wording.whenLines),
+    link: wording.withoutLink ? undefined : { label: "Video Link", url: input.meetingUrl },
+    closing: wording.closing,
+    timeZone: input.recipient.timezone,
+  });
+}
+
+function appointmentDetails(input: AppointmentMessageInput, whenLines: string[]): string[] {
+  const service = input.serviceName ? singleLine(input.serviceName) : "";
+  return [
+    ...whenLines,
+    `With: ${displayName(input.otherParty)}`,
+    ...(service ? [`Service: ${service}`] : []),
+    `Duration: ${plural(input.durationMinutes, "minute")}`,
+  ];
+}
+
+function greeting(recipient: MessageParty): string {
+  const name = singleLine(recipient.name);
+  return name ? `Hi ${name},` : "Hi,";
+}
+
+/** The name a party goes by in the other's messages; a stored "Dr." prefix is not doubled. */
+function displayName(party: MessageParty): string {
+  const name = singleLine(party.name);
+  if (party.role === "patient") return name || "your patient";
+  const surname = name.replace(/^dr\.?\s+/i, "");
+  return surname ? `Dr. ${surname}` : "your psychologist";
+}
+
+/** Names arrive from another system; a line break in one must not forge lines in a message. */
+function singleLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+/** "1 Hour", "15 Minutes", "1 Hour 30 Minutes": the countdown in a reminder's title. */
+function spanTitle(minutes: number): string {
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  const parts = [hours ? plural(hours, "Hour") : "", rest ? plural(rest, "Minute") : ""];
+  return parts.filter(Boolean).join(" ");
+}
+
+function plural(count: number, unit: string): string {
+  return `${count} ${unit}${count === 1 ? "" : "s"}`;
+}
