@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 /** Field-level messages for 400s, keyed by the input field's name. */
@@ -29,6 +30,10 @@ export function errorResponse(err: unknown, c: Context): Response {
   if (err instanceof ApiError) {
     const body = err.details ? { error: err.message, details: err.details } : { error: err.message };
     return c.json(body, err.status);
+  }
+  // Hono's own (e.g. "Malformed JSON in request body" from the validator).
+  if (err instanceof HTTPException && err.status < 500) {
+    return c.json({ error: err.message || "Bad request" }, err.status);
   }
   // Only the error's class: messages and stacks may carry health data or secrets.
   console.error(JSON.stringify({ event: "unhandled_error", kind: err instanceof Error ? err.name : typeof err }));
