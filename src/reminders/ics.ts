@@ -1,3 +1,5 @@
+import { isoFromSeconds } from "../time/iso";
+
 /**
  * The calendar invite attached to booking, reschedule and cancellation emails: an iTIP (RFC 5546)
  * REQUEST or CANCEL carrying one VEVENT, written to RFC 5545.
@@ -68,9 +70,9 @@ export function buildIcs(input: IcsInput): string {
   return lines.map(foldLine).join("\r\n") + "\r\n";
 }
 
-/** RFC 5545 §3.3.5 form 2: "20261101T150000Z". */
+/** RFC 5545 §3.3.5 form 2, UTC: the API's ISO form without separators, "20261101T150000Z". */
 function utcDateTime(epochSeconds: number): string {
-  return new Date(epochSeconds * 1000).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return isoFromSeconds(epochSeconds).replace(/[-:]/g, "");
 }
 
 /** RFC 5545 §3.3.11: backslash, semicolon and comma are escaped, line breaks become \n. */

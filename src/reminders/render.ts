@@ -1,5 +1,5 @@
 import { localDateTime, localTime, relativeDay } from "./local-time";
-import { renderMessage, type MessageContent, type RenderedMessage } from "./message";
+import { renderMessage, type RenderedMessage } from "./message";
 
 /**
  * The words of every reminder and notice. Times are in the recipient's own zone; the other
@@ -142,8 +142,8 @@ function greeting(recipient: MessageParty): string {
 function displayName(party: MessageParty): string {
   const name = singleLine(party.name);
   if (party.role === "patient") return name || "your patient";
-  const surname = name.replace(/^dr\.?\s+/i, "");
-  return surname ? `Dr. ${surname}` : "your psychologist";
+  const withoutTitle = name.replace(/^dr\.?\s+/i, "");
+  return withoutTitle ? `Dr. ${withoutTitle}` : "your psychologist";
 }
 
 /** Names arrive from another system; a line break in one must not forge lines in a message. */
