@@ -7,7 +7,8 @@ export function utf8(text: string): Uint8Array<ArrayBuffer> {
 export function toBase64(bytes: Uint8Array): string {
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    // apply takes the typed array as it is; spreading it walks an iterator, several times slower.
+    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]);
   }
   return btoa(binary);
 }
