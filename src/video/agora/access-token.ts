@@ -90,10 +90,15 @@ function randomSalt(): number {
   return (random % MAX_SALT) + 1;
 }
 
+/** zlib-wrapped deflate, the format `agora-token` writes with zlib.deflateSync. */
 async function deflate(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
   const compression = new CompressionStream("deflate");
   const writer = compression.writable.getWriter();
-  // Write, close and read together: awaiting the write first would wait on a reader that is not there yet.
-  const [, , compressed] = await Promise.all([writer.write(data), writer.close(), new Response(compression.readable).arrayBuffer()]);
-  return new Uint8Array(compressed);
+  // Not awaited here: the write settles only as the output is read below; a failure surfaces in read().
+  writer.write(data).catch(() => {});
+  writer.close().catch(() => {});
+  const reader = compression.readable.getReader();
+  const compressed = new LittleEndianWriter(data.length);
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) compressed.raw(chunk.value);
+  return compressed.bytes();
 }
