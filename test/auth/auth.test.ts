@@ -58,7 +58,8 @@ describe("authentication on /api routes", () => {
 
   it("accepts sub as a number as well as a string", async () => {
     await createUser("patient", { id: 78 });
-    const token = await jwt.sign({ sub: 78, email: "x@example.com", role: "patient", exp: inAnHour() }, env.JWT_SECRET);
+    const claims: Record<string, unknown> = { sub: 78, email: "x@example.com", role: "patient", exp: inAnHour() };
+    const token = await jwt.sign(claims, env.JWT_SECRET);
     const { status, body } = await callJson("/api/users/me", { token });
     expect(status).toBe(200);
     expect(body.id).toBe(78);
