@@ -1,0 +1,58 @@
+import { agoraChannelEvent, twilioRoomEvent, type RoomEvent } from "../../src/rooms/room-events";
+import type { FormParams } from "../../src/video/twilio/webhook-signature";
+
+export const T0 = Date.parse("2026-03-02T15:00:00Z");
+export const seconds = (n: number) => T0 + n * 1000;
+
+export const ROOM_SID = "RM00000000000000000000000000000001";
+
+/** The form fields of a Twilio Rooms status callback, as Twilio posts them. */
+export function twilioParams(
+  event: string,
+  at: number,
+  sequence: number,
+  participant?: { sid: string; identity: string },
+): FormParams {
+  return [
+    ["AccountSid", "AC00000000000000000000000000000001"],
+    ["RoomName", "appt-42"],
+    ["RoomSid", ROOM_SID],
+    ["RoomStatus", event === "room-ended" ? "completed" : "in-progress"],
+    ["RoomType", "group"],
+    ["StatusCallbackEvent", event],
+    ["Timestamp", new Date(at).toISOString()],
+    ["SequenceNumber", String(sequence)],
+    ...(participant
+      ? ([
+          ["ParticipantSid", participant.sid],
+          ["ParticipantIdentity", participant.identity],
+          ["ParticipantStatus", event === "participant-disconnected" ? "disconnected" : "connected"],
+        ] as const)
+      : []),
+  ];
+}
+
+export function twilioEvent(...args: Parameters<typeof twilioParams>): RoomEvent {
+  const event = twilioRoomEvent(twilioParams(...args));
+  if (!event) throw new Error("fixture did not parse");
+  return event;
+}
+
+/** An Agora NCS RTC channel event body; `at` is epoch ms and is sent as Unix seconds. */
+export function agoraBody(eventType: number, at: number, user?: { uid: number; clientSeq: number }, noticeId?: string) {
+  const ts = Math.floor(at / 1000);
+  return {
+    noticeId: noticeId ?? `${eventType}:${ts}:${user?.uid ?? "-"}:${user?.clientSeq ?? "-"}`,
+    productId: 1,
+    eventType,
+    notifyMs: at + 250,
+    sid: "C866467GVJJ54687",
+    payload: { channelName: "appt-42", ts, ...(user && { uid: user.uid, platform: 7, clientSeq: user.clientSeq }) },
+  };
+}
+
+export function agoraEvent(...args: Parameters<typeof agoraBody>): RoomEvent {
+  const event = agoraChannelEvent(agoraBody(...args));
+  if (!event) throw new Error("fixture did not parse");
+  return event;
+}
