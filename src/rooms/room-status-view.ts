@@ -1,0 +1,54 @@
+import { compareText, type ParticipantStatus } from "./participant-timeline";
+import type { RoomState, RoomStatus } from "./room-state";
+
+/** The body of the room status endpoint. Durations are whole seconds; times ISO 8601 UTC. */
+export interface RoomStatusView {
+  room_sid: string | null;
+  status: RoomStatus;
+  /** Participants connected now. */
+  participants_count: number;
+  /** Everyone who has been in the room, in the order they last connected. */
+  participants: Array<{
+    sid: string;
+    identity: string;
+    status: ParticipantStatus;
+    duration: number;
+    connected_at: string | null;
+  }>;
+  /** From creation to the end, or to `now` while the room is live; null before it is known. */
+  duration: number | null;
+  created_at: string | null;
+}
+
+/**
+ * The status endpoint's body at `now` (epoch ms). Stored durations cover ended spells only, so
+ * the open spell of each connected participant, and a live room's own age, are added here.
+ */
+export function roomStatusView(state: RoomState, now: number): RoomStatusView {
+  const participants = [...state.participants]
+    .sort((a, b) => (a.connectedAt ?? Infinity) - (b.connectedAt ?? Infinity) || compareText(a.key, b.key))
+    .map((participant) => {
+      const openMs = participant.status === "connected" && participant.connectedAt !== undefined ? now - participant.connectedAt : 0;
+      return {
+        sid: participant.key,
+        identity: participant.identity,
+        status: participant.status,
+        duration: wholeSeconds(participant.connectedMs + openMs),
+        connected_at: isoOrNull(participant.connectedAt),
+      };
+    });
+  const roomEnd = state.status === "completed" ? state.endedAt : now;
+  return {
+    room_sid: state.roomSid ?? null,
+    status: state.status,
+    participants_count: participants.filter((participant) => participant.status === "connected").length,
+    participants,
+    duration: state.createdAt === undefined || roomEnd === undefined ? null : wholeSeconds(roomEnd - state.createdAt),
+    created_at: isoOrNull(state.createdAt),
+  };
+}
+
+const wholeSeconds = (ms: number) => Math.max(0, Math.floor(ms / 1000));
+
+/** Second precision, as the rest of the API writes times. */
+const isoOrNull = (ms: number | undefined) => (ms === undefined ? null : new Date(wholeSeconds(ms) * 1000).toISOString().replace(".000Z", "Z"));
