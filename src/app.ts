@@ -1,3 +1,4 @@
+import { bodyLimit } from "hono/body-limit";
 import { createRouter } from "./router";
 import { errorResponse } from "./errors";
 import { healthRoutes } from "./health/routes";
@@ -13,6 +14,9 @@ export const app = createRouter();
 // Every /api route needs the caller's JWT, except webhooks: there the provider's signature is the auth.
 const authenticate = requireCaller();
 app.use("/api/*", async (c, next) => (c.req.path.startsWith("/api/webhooks/") ? next() : authenticate(c, next)));
+
+// Providers' payloads are small; anything bigger is not theirs.
+app.use("/api/webhooks/*", bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: "Payload too large" }, 413) }));
 
 app.route("/", healthRoutes);
 app.route("/", userRoutes);
