@@ -1,3 +1,4 @@
+import { isoOrNull } from "../time/iso";
 import { compareText, type ParticipantStatus } from "./participant-timeline";
 import type { RoomState, RoomStatus } from "./room-state";
 
@@ -34,7 +35,7 @@ export function roomStatusView(state: RoomState, now: number): RoomStatusView {
         identity: participant.identity,
         status: participant.status,
         duration: wholeSeconds(participant.connectedMs + openMs),
-        connected_at: isoOrNull(participant.connectedAt),
+        connected_at: isoOrNull(toSeconds(participant.connectedAt)),
       };
     });
   const roomEnd = state.status === "completed" ? state.endedAt : now;
@@ -44,11 +45,10 @@ export function roomStatusView(state: RoomState, now: number): RoomStatusView {
     participants_count: participants.filter((participant) => participant.status === "connected").length,
     participants,
     duration: state.createdAt === undefined || roomEnd === undefined ? null : wholeSeconds(roomEnd - state.createdAt),
-    created_at: isoOrNull(state.createdAt),
+    created_at: isoOrNull(toSeconds(state.createdAt)),
   };
 }
 
 const wholeSeconds = (ms: number) => Math.max(0, Math.floor(ms / 1000));
 
-/** Second precision, as the rest of the API writes times. */
-const isoOrNull = (ms: number | undefined) => (ms === undefined ? null : new Date(wholeSeconds(ms) * 1000).toISOString().replace(".000Z", "Z"));
+const toSeconds = (ms: number | undefined) => (ms === undefined ? undefined : wholeSeconds(ms));
