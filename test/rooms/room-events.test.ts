@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { agoraChannelEvent, twilioRoomEvent } from "../../src/rooms/room-events";
-import { agoraBody, ROOM_SID, seconds, twilioParams } from "./room-fixtures";
-
-const therapist = { sid: "PA00000000000000000000000000000001", identity: "therapist:7" };
+import { agoraBody, ROOM_SID, seconds, therapist, twilioParams } from "./room-fixtures";
 
 describe("twilioRoomEvent", () => {
   it("reads a participant-connected callback, ordered by its Timestamp", () => {

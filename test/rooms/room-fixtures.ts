@@ -1,10 +1,18 @@
 import { agoraChannelEvent, twilioRoomEvent, type RoomEvent } from "../../src/rooms/room-events";
+import { applyRoomEvent, emptyRoomState, type RoomState } from "../../src/rooms/room-state";
 import type { FormParams } from "../../src/video/twilio/webhook-signature";
 
 export const T0 = Date.parse("2026-03-02T15:00:00Z");
 export const seconds = (n: number) => T0 + n * 1000;
 
 export const ROOM_SID = "RM00000000000000000000000000000001";
+
+export const therapist = { sid: "PA00000000000000000000000000000001", identity: "therapist:7" };
+export const patient = { sid: "PA00000000000000000000000000000002", identity: "patient:9" };
+
+/** The state after applying the events in the order given. */
+export const replay = (events: readonly RoomEvent[], from: RoomState = emptyRoomState()) =>
+  events.reduce((state, event) => applyRoomEvent(state, event).state, from);
 
 /** The form fields of a Twilio Rooms status callback, as Twilio posts them. */
 export function twilioParams(

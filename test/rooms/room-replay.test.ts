@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RoomEvent } from "../../src/rooms/room-events";
-import { applyRoomEvent, emptyRoomState, type RoomState } from "../../src/rooms/room-state";
-import { agoraEvent, seconds, twilioEvent } from "./room-fixtures";
+import type { RoomState } from "../../src/rooms/room-state";
+import { agoraEvent, replay, seconds, twilioEvent } from "./room-fixtures";
 
 /** mulberry32: a small seeded PRNG, so a failing permutation can be replayed from its seed. */
 function seededRandom(seed: number): () => number {
@@ -26,8 +26,6 @@ function shuffledWithDuplicates(events: readonly RoomEvent[], random: () => numb
   }
   return delivered;
 }
-
-const replay = (events: readonly RoomEvent[]) => events.reduce((state, event) => applyRoomEvent(state, event).state, emptyRoomState());
 
 /** Everything but the log, which records arrival order by design. */
 const withoutLog = ({ log: _log, ...rest }: RoomState) => rest;

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { RoomEvent } from "../../src/rooms/room-events";
 import { applyRoomEvent, emptyRoomState, LOG_LIMIT, reconcileParticipants, type RoomState } from "../../src/rooms/room-state";
-import { agoraEvent, seconds, twilioEvent } from "./room-fixtures";
+import { agoraEvent, patient, replay, seconds, therapist, twilioEvent } from "./room-fixtures";
 
-const therapist = { sid: "PA00000000000000000000000000000001", identity: "therapist:7" };
-const patient = { sid: "PA00000000000000000000000000000002", identity: "patient:9" };
-
-const applyAll = (events: RoomEvent[], from: RoomState = emptyRoomState()) => events.reduce((state, event) => applyRoomEvent(state, event).state, from);
 const participant = (state: RoomState, key: string) => state.participants.find((candidate) => candidate.key === key);
 
 describe("applyRoomEvent", () => {
@@ -33,7 +28,7 @@ describe("applyRoomEvent", () => {
   });
 
   it("does not let a late connect resurrect someone whose later disconnect was applied", () => {
-    const left = applyAll([twilioEvent("room-created", seconds(0), 0), twilioEvent("participant-disconnected", seconds(70), 2, patient)]);
+    const left = replay([twilioEvent("room-created", seconds(0), 0), twilioEvent("participant-disconnected", seconds(70), 2, patient)]);
     const late = applyRoomEvent(left, twilioEvent("participant-connected", seconds(10), 1, patient));
     expect(late.changes).toEqual([]);
     expect(participant(late.state, patient.sid)).toMatchObject({ status: "disconnected", connectedAt: seconds(10), disconnectedAt: seconds(70), connectedMs: 60_000, lastAt: seconds(70) });
@@ -43,7 +38,7 @@ describe("applyRoomEvent", () => {
     // The leave (seq 3) carries an earlier ts than the join (seq 2): the client's clock is not the order.
     const leave = agoraEvent(104, seconds(100), { uid: 1001, clientSeq: 3 });
     const join = agoraEvent(103, seconds(101), { uid: 1001, clientSeq: 2 });
-    const state = applyAll([leave, join]);
+    const state = replay([leave, join]);
     expect(participant(state, "1001")).toMatchObject({ status: "disconnected", lastClientSeq: 3 });
     const rejoin = applyRoomEvent(state, agoraEvent(103, seconds(90), { uid: 1001, clientSeq: 4 }));
     expect(rejoin.changes).toEqual([{ type: "participant.joined", key: "1001", identity: "1001", at: seconds(90) }]);
@@ -56,11 +51,11 @@ describe("applyRoomEvent", () => {
       agoraEvent(104, seconds(60), { uid: 7, clientSeq: 20 }),
       agoraEvent(103, seconds(10), { uid: 7, clientSeq: 10 }),
     ];
-    expect(participant(applyAll(events), "7")).toMatchObject({ status: "connected", connectedAt: seconds(120), connectedMs: 50_000 });
+    expect(participant(replay(events), "7")).toMatchObject({ status: "connected", connectedAt: seconds(120), connectedMs: 50_000 });
   });
 
   it("keeps an ended room ended when an older room-created arrives, and reopens it for a newer one", () => {
-    const ended = applyAll([twilioEvent("room-ended", seconds(100), 9), twilioEvent("room-created", seconds(0), 0)]);
+    const ended = replay([twilioEvent("room-ended", seconds(100), 9), twilioEvent("room-created", seconds(0), 0)]);
     expect(ended).toMatchObject({ status: "completed", createdAt: seconds(0), endedAt: seconds(100) });
     // Agora destroys an empty channel and creates it again when someone rejoins.
     const recreated = applyRoomEvent(ended, agoraEvent(101, seconds(200)));
@@ -69,7 +64,7 @@ describe("applyRoomEvent", () => {
   });
 
   it("disconnects everyone still connected when the room ends, even if their own webhook was lost", () => {
-    const live = applyAll([twilioEvent("participant-connected", seconds(10), 1, therapist)]);
+    const live = replay([twilioEvent("participant-connected", seconds(10), 1, therapist)]);
     const ended = applyRoomEvent(live, twilioEvent("room-ended", seconds(100), 9));
     expect(ended.changes).toEqual([
       { type: "participant.left", key: therapist.sid, identity: therapist.identity, at: seconds(100), connectedMs: 90_000 },
@@ -79,22 +74,22 @@ describe("applyRoomEvent", () => {
 
   it("keeps only the last events in its log", () => {
     const tracks = Array.from({ length: LOG_LIMIT + 20 }, (_, i) => twilioEvent("track-enabled", seconds(i), i, patient));
-    const state = applyAll(tracks);
+    const state = replay(tracks);
     expect(state.log).toHaveLength(LOG_LIMIT);
     expect(state.log.at(-1)?.id).toBe(tracks.at(-1)?.id);
   });
 
   it("carries on from a state that went through JSON, as a Durable Object stores it", () => {
     const events = [twilioEvent("room-created", seconds(0), 0), twilioEvent("participant-connected", seconds(10), 1, patient)];
-    const stored = JSON.parse(JSON.stringify(applyAll(events))) as RoomState;
+    const stored = JSON.parse(JSON.stringify(replay(events))) as RoomState;
     const leave = twilioEvent("participant-disconnected", seconds(70), 2, patient);
-    expect(applyRoomEvent(stored, leave)).toEqual(applyRoomEvent(applyAll(events), leave));
+    expect(applyRoomEvent(stored, leave)).toEqual(applyRoomEvent(replay(events), leave));
     expect(applyRoomEvent(stored, events[1]!).duplicate).toBe(true);
   });
 });
 
 describe("reconcileParticipants", () => {
-  const live = applyAll([
+  const live = replay([
     twilioEvent("room-created", seconds(0), 0),
     twilioEvent("participant-connected", seconds(10), 1, therapist),
     twilioEvent("participant-connected", seconds(20), 2, patient),

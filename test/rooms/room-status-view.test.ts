@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { RoomEvent } from "../../src/rooms/room-events";
 import { applyRoomEvent, emptyRoomState } from "../../src/rooms/room-state";
 import { roomStatusView } from "../../src/rooms/room-status-view";
-import { ROOM_SID, seconds, twilioEvent } from "./room-fixtures";
-
-const therapist = { sid: "PA00000000000000000000000000000001", identity: "therapist:7" };
-const patient = { sid: "PA00000000000000000000000000000002", identity: "patient:9" };
-
-const replay = (events: RoomEvent[]) => events.reduce((state, event) => applyRoomEvent(state, event).state, emptyRoomState());
+import { patient, replay, ROOM_SID, seconds, therapist, twilioEvent } from "./room-fixtures";
 
 const live = replay([
   twilioEvent("room-created", seconds(0), 0),
