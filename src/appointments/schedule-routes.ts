@@ -1,3 +1,4 @@
+import type { z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
 import type { AppEnv } from "../env";
 import type { Context } from "hono";
@@ -10,25 +11,21 @@ import { listAppointments, type AppointmentWithParties } from "./queries";
 import { patientScheduleItemSchema, psychologistScheduleItemSchema, scheduleQuerySchema, type ScheduleQuery } from "./schemas";
 import { scheduleItemView } from "./views";
 
-const psychologistScheduleRoute = authedRoute({
-  method: "get",
-  path: "/api/appointments/psychologist/schedule/",
-  summary: "The psychologist's schedule with join timers",
-  description: "Dates and times are written in the psychologist's time zone; date filters are read in it too.",
-  middleware: [requireRole("psychologist")] as const,
-  request: { query: scheduleQuerySchema },
-  responses: { 200: jsonResponse(pageEnvelopeSchema(psychologistScheduleItemSchema), "One page"), ...errorResponses },
-});
+/** The two schedules differ only in whose they are and which item schema they answer with. */
+function scheduleRoute<Item extends z.ZodType>(role: "psychologist" | "patient", item: Item) {
+  return authedRoute({
+    method: "get",
+    path: `/api/appointments/${role}/schedule/` as const,
+    summary: `The ${role}'s schedule with join timers`,
+    description: `Dates and times are written in the ${role}'s time zone; date filters are read in it too.`,
+    middleware: [requireRole(role)] as const,
+    request: { query: scheduleQuerySchema },
+    responses: { 200: jsonResponse(pageEnvelopeSchema(item), "One page"), ...errorResponses },
+  });
+}
 
-const patientScheduleRoute = authedRoute({
-  method: "get",
-  path: "/api/appointments/patient/schedule/",
-  summary: "The patient's schedule with join timers",
-  description: "Dates and times are written in the patient's time zone; date filters are read in it too.",
-  middleware: [requireRole("patient")] as const,
-  request: { query: scheduleQuerySchema },
-  responses: { 200: jsonResponse(pageEnvelopeSchema(patientScheduleItemSchema), "One page"), ...errorResponses },
-});
+const psychologistScheduleRoute = scheduleRoute("psychologist", psychologistScheduleItemSchema);
+const patientScheduleRoute = scheduleRoute("patient", patientScheduleItemSchema);
 
 const partyColumn = { psychologist: "psychologist_id", patient: "patient_id" } as const;
 
