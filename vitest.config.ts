@@ -39,6 +39,7 @@ const testSettings = {
  */
 export default defineConfig({
   test: {
+    reporters: ["default", "./test/support/summary-reporter.ts"],
     projects: [
       defineProject({
         plugins: [
