@@ -1,5 +1,6 @@
+import type { Caller } from "../auth/claims";
 import { toHex } from "../crypto/encoding";
-import { badRequest } from "../errors";
+import { badRequest, permissionDenied } from "../errors";
 import { findUsers, type UserRow } from "../users/queries";
 import { findClash, insertAppointment, type AppointmentRow, type NewAppointment, type Slot } from "./queries";
 
@@ -10,7 +11,13 @@ export type BookingRules = {
   gapSeconds?: number;
   /** The error when either party's calendar is taken; defaults to naming whose. */
   clashMessage?: string;
+  /** The request's names for the start and the parties, so errors name the fields the caller sent. */
+  fields?: BookingFields;
 };
+
+export type BookingFields = { start: string; psychologist: string; patient: string };
+
+const appointmentFields: BookingFields = { start: "appointment_date", psychologist: "psychologist_id", patient: "patient_id" };
 
 /**
  * Books a session after every rule that keeps a calendar sane: a future start, two different
@@ -18,12 +25,13 @@ export type BookingRules = {
  * Appointments and video calls are the same rows, so both APIs book through here.
  */
 export async function bookAppointment(db: D1Database, request: BookingRequest, now: number, rules: BookingRules = {}): Promise<AppointmentRow> {
-  if (request.startsAt <= now) throw badRequest("Appointment date must be in the future", { appointment_date: ["Must be in the future"] });
+  const fields = rules.fields ?? appointmentFields;
+  if (request.startsAt <= now) throw badRequest(`${sentenceCase(fields.start)} must be in the future`, { [fields.start]: ["Must be in the future"] });
   if (request.psychologistId === request.patientId) throw badRequest("Patient and psychologist must be different users");
 
   const users = await findUsers(db, [request.psychologistId, request.patientId]);
-  checkParty(users.get(request.psychologistId), request.psychologistId, "psychologist");
-  checkParty(users.get(request.patientId), request.patientId, "patient");
+  checkParty(users.get(request.psychologistId), request.psychologistId, "psychologist", fields.psychologist);
+  checkParty(users.get(request.patientId), request.patientId, "patient", fields.patient);
 
   const slot: Slot = { ...request, gapSeconds: rules.gapSeconds ?? 0 };
   const clashError = async () => {
@@ -39,9 +47,8 @@ export async function bookAppointment(db: D1Database, request: BookingRequest, n
   return row;
 }
 
-function checkParty(user: UserRow | undefined, id: number, role: "psychologist" | "patient"): void {
+function checkParty(user: UserRow | undefined, id: number, role: "psychologist" | "patient", field: string): void {
   const label = role === "psychologist" ? "Psychologist" : "Patient";
-  const field = `${role}_id`;
   if (!user) throw badRequest(`${label} not found`, { [field]: [`No user with id ${id}`] });
   if (user.role !== role) throw badRequest(`User ${id} is not a ${role}`, { [field]: [`Must be a ${role}`] });
   if (user.is_active !== 1) throw badRequest(`${label} account is inactive`, { [field]: ["Account is inactive"] });
@@ -50,4 +57,36 @@ function checkParty(user: UserRow | undefined, id: number, role: "psychologist" 
 /** `apt-<id>-<unix seconds>-<8 hex>`: unique, and not guessable from the id alone. */
 export function appointmentRoomNameTemplate(now: number): string {
   return `apt-{id}-${now}-${toHex(crypto.getRandomValues(new Uint8Array(4)))}`;
+}
+
+/** `appointment_date` → "Appointment date". */
+function sentenceCase(field: string): string {
+  const words = field.replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * Who a booking is between: the caller fills their own side and may not book for others;
+ * psychologists book for themselves, patients with a psychologist, admins for anyone.
+ */
+export function bookingParties(
+  requested: { psychologist_id?: number | undefined; patient_id?: number | undefined },
+  caller: Caller,
+) {
+  const own = (given: number | undefined) => {
+    if (given !== undefined && given !== caller.id) throw permissionDenied();
+    return caller.id;
+  };
+  const required = (given: number | undefined, field: string) => {
+    if (given === undefined) throw badRequest(`Invalid ${field}: Required`, { [field]: ["Required"] });
+    return given;
+  };
+  switch (caller.role) {
+    case "psychologist":
+      return { psychologistId: own(requested.psychologist_id), patientId: required(requested.patient_id, "patient_id") };
+    case "patient":
+      return { psychologistId: required(requested.psychologist_id, "psychologist_id"), patientId: own(requested.patient_id) };
+    case "admin":
+      return { psychologistId: required(requested.psychologist_id, "psychologist_id"), patientId: required(requested.patient_id, "patient_id") };
+  }
 }

@@ -44,6 +44,9 @@ export function findAppointmentByRoom(db: D1Database, videoRoomId: string): Prom
 export type AppointmentFilter = {
   party?: { column: "psychologist_id" | "patient_id"; id: number };
   statuses?: AppointmentStatus[];
+  /** Only sessions of this kind on this provider (the video-calls API lists Agora telehealth sessions). */
+  sessionType?: AppointmentRow["session_type"];
+  videoProvider?: VideoProvider;
   startsFrom?: number;
   startsBefore?: number;
   limit: number;
@@ -61,6 +64,14 @@ export async function listAppointments(db: D1Database, filter: AppointmentFilter
   if (filter.statuses?.length) {
     conditions.push(`a.status IN (${filter.statuses.map(() => "?").join(", ")})`);
     values.push(...filter.statuses);
+  }
+  if (filter.sessionType) {
+    conditions.push("a.session_type = ?");
+    values.push(filter.sessionType);
+  }
+  if (filter.videoProvider) {
+    conditions.push("a.video_provider = ?");
+    values.push(filter.videoProvider);
   }
   if (filter.startsFrom !== undefined) {
     conditions.push("a.starts_at >= ?");

@@ -1,11 +1,9 @@
-import type { Caller } from "../auth/claims";
-import { badRequest, permissionDenied } from "../errors";
 import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../pagination";
 import { authedRoute, createRouter, errorResponses, jsonBody, jsonResponse } from "../router";
 import { nowSeconds } from "../time/iso";
 import { findUser } from "../users/queries";
 import { appointmentForCaller } from "./access";
-import { appointmentRoomNameTemplate, bookAppointment } from "./booking";
+import { appointmentRoomNameTemplate, bookAppointment, bookingParties } from "./booking";
 import { startRangeInZone } from "./date-range";
 import { updateAppointment } from "./update";
 import { listAppointments } from "./queries";
@@ -16,7 +14,6 @@ import {
   createAppointmentSchema,
   listAppointmentsQuerySchema,
   updateAppointmentSchema,
-  type CreateAppointmentInput,
   type VideoProvider,
 } from "./schemas";
 import { appointmentDetailView, appointmentView } from "./views";
@@ -100,23 +97,3 @@ export const appointmentRoutes = createRouter()
     const updated = await appointmentForCaller(c.env.DB, current.id, caller, { admins: true });
     return c.json(appointmentDetailView(updated, c.env.MEETING_BASE_URL), 200);
   });
-
-/** Who the booking is between: the caller fills their own side, and may not book for others. */
-function bookingParties(input: CreateAppointmentInput, caller: Caller) {
-  const own = (given: number | undefined) => {
-    if (given !== undefined && given !== caller.id) throw permissionDenied();
-    return caller.id;
-  };
-  const required = (given: number | undefined, field: string) => {
-    if (given === undefined) throw badRequest(`Invalid ${field}: Required`, { [field]: ["Required"] });
-    return given;
-  };
-  switch (caller.role) {
-    case "psychologist":
-      return { psychologistId: own(input.psychologist_id), patientId: required(input.patient_id, "patient_id") };
-    case "patient":
-      return { psychologistId: required(input.psychologist_id, "psychologist_id"), patientId: own(input.patient_id) };
-    case "admin":
-      return { psychologistId: required(input.psychologist_id, "psychologist_id"), patientId: required(input.patient_id, "patient_id") };
-  }
-}
