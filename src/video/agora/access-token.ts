@@ -66,8 +66,7 @@ export async function buildAgoraRtcToken(input: AgoraRtcTokenInput): Promise<Ago
     .bytes();
   // The certificate never signs token content itself: it is chained through HMACs keyed by
   // the issue time and then the salt, so each (issue time, salt) pair signs with its own key.
-  const keyedByIssueTs = await hmac(uint32Bytes(issueTs), "SHA-256", input.appCertificate);
-  const signingKey = await hmac(uint32Bytes(salt), "SHA-256", keyedByIssueTs);
+  const signingKey = await hmac(uint32Bytes(salt), "SHA-256", await certificateKeyedByIssueTs(input.appCertificate, issueTs));
   const signature = await hmac(signingKey, "SHA-256", signingInfo);
 
   const content = new LittleEndianWriter(signature.length + signingInfo.length + 2).lengthPrefixed(signature).raw(signingInfo).bytes();
@@ -82,6 +81,19 @@ function packRtcService({ channelName, uid, role, privilegeExpireSeconds }: Agor
     .string(channelName)
     .string(uid === 0 ? "" : String(uid))
     .bytes();
+}
+
+let lastIssueKey: { certificate: string; issueTs: number; key: Promise<Uint8Array<ArrayBuffer>> } | undefined;
+
+/**
+ * The first link of the signing chain depends only on the certificate and the issue second,
+ * so tokens issued in the same second share it instead of each paying for an HMAC.
+ */
+function certificateKeyedByIssueTs(certificate: string, issueTs: number): Promise<Uint8Array<ArrayBuffer>> {
+  if (lastIssueKey?.certificate !== certificate || lastIssueKey.issueTs !== issueTs) {
+    lastIssueKey = { certificate, issueTs, key: hmac(uint32Bytes(issueTs), "SHA-256", certificate) };
+  }
+  return lastIssueKey.key;
 }
 
 /** Same range as Agora's builders; the modulo bias is irrelevant for a salt. */
