@@ -7,6 +7,7 @@ import { requireCaller } from "./auth/middleware";
 import { userRoutes } from "./users/routes";
 import { appointmentRoutes } from "./appointments/routes";
 import { scheduleRoutes } from "./appointments/schedule-routes";
+import { twilioVideoRoutes } from "./video/twilio/routes";
 
 /** The HTTP surface: every capability's routes mounted at the paths the front ends call. */
 export const app = createRouter();
@@ -22,6 +23,7 @@ app.route("/", healthRoutes);
 app.route("/", userRoutes);
 // Schedules before the `/{id}/` routes, so "psychologist" is never read as an id.
 app.route("/", scheduleRoutes);
+app.route("/", twilioVideoRoutes);
 app.route("/", appointmentRoutes);
 
 app.notFound((c) => c.json({ error: "Not found" }, 404));

@@ -12,3 +12,19 @@ const MAX_TTL_MINUTES = 240;
 export function tokenTtlMinutes(durationMinutes: number): number {
   return Math.min(Math.max(durationMinutes + LATE_JOIN_AND_OVERRUN_MINUTES, MIN_TTL_MINUTES), MAX_TTL_MINUTES);
 }
+
+/** A first token for entering the room, or a renewal for someone already in it or reconnecting. */
+export type TokenPurpose = "join" | "renewal";
+
+/**
+ * When a video token issued at `now` expires, for Twilio and Agora alike. A first token lives
+ * `tokenTtlMinutes`. A renewal lasts until the room closes (the session's end plus its 30-minute
+ * buffer) and no longer: Twilio checks a token only when a client connects or reconnects, so a
+ * reconnect late in an overrunning session must still succeed; Agora drops a user whose
+ * privileges lapse, so the call must not end before the room does.
+ *
+ * @example tokenExpiresAt("join", { durationMinutes: 50, roomClosesAt }, now) // now + 80 * 60
+ */
+export function tokenExpiresAt(purpose: TokenPurpose, session: { durationMinutes: number; roomClosesAt: number }, now: number): number {
+  return purpose === "renewal" ? session.roomClosesAt : now + tokenTtlMinutes(session.durationMinutes) * 60;
+}
