@@ -7,6 +7,7 @@ import { requireCaller } from "./auth/middleware";
 import { userRoutes } from "./users/routes";
 import { appointmentRoutes } from "./appointments/routes";
 import { scheduleRoutes } from "./appointments/schedule-routes";
+import { webhookRoutes } from "./webhooks/routes";
 import { twilioVideoRoutes } from "./video/twilio/routes";
 
 /** The HTTP surface: every capability's routes mounted at the paths the front ends call. */
@@ -25,6 +26,7 @@ app.route("/", userRoutes);
 app.route("/", scheduleRoutes);
 app.route("/", twilioVideoRoutes);
 app.route("/", appointmentRoutes);
+app.route("/", webhookRoutes);
 
 app.notFound((c) => c.json({ error: "Not found" }, 404));
 app.onError(errorResponse);

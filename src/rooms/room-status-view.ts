@@ -52,3 +52,14 @@ export function roomStatusView(state: RoomState, now: number): RoomStatusView {
 const wholeSeconds = (ms: number) => Math.max(0, Math.floor(ms / 1000));
 
 const toSeconds = (ms: number | undefined) => (ms === undefined ? undefined : wholeSeconds(ms));
+
+/** The status endpoints' body: the room's view, named, with the appointment it belongs to. */
+export type AppointmentRoomStatus = { room_name: string } & RoomStatusView & { appointment_id: number };
+
+export function appointmentRoomStatus(
+  room: { roomName: string; appointmentId: number },
+  state: RoomState,
+  now: number,
+): AppointmentRoomStatus {
+  return { room_name: room.roomName, ...roomStatusView(state, now), appointment_id: room.appointmentId };
+}

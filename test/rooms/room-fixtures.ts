@@ -64,3 +64,13 @@ export function agoraEvent(...args: Parameters<typeof agoraBody>): RoomEvent {
   if (!event) throw new Error("fixture did not parse");
   return event;
 }
+
+/** The same callback from another room: the end-to-end tests need a room an appointment owns. */
+export function inRoom(params: FormParams, roomName: string): FormParams {
+  return params.map(([name, value]) => [name, name === "RoomName" ? roomName : value] as const);
+}
+
+/** The same Agora notice from another channel. */
+export function inChannel<T extends ReturnType<typeof agoraBody>>(body: T, channelName: string): T {
+  return { ...body, payload: { ...body.payload, channelName } };
+}

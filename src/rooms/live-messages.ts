@@ -1,0 +1,36 @@
+import { isoFromSeconds } from "../time/iso";
+import type { RoomChange } from "./room-state";
+import type { AppointmentRoomStatus } from "./room-status-view";
+
+/**
+ * What a dashboard's WebSocket receives: the room's status first, then one message per change.
+ * Times are ISO 8601 UTC; a leaver's `duration` is their connected seconds so far.
+ */
+export type LiveMessage =
+  | { type: "status"; data: AppointmentRoomStatus }
+  | { type: "call.started" | "call.ended" | "call.cancelled"; at: string }
+  | { type: "participant.joined"; at: string; participant: { sid: string; identity: string } }
+  | { type: "participant.left"; at: string; participant: { sid: string; identity: string; duration: number } };
+
+export function statusMessage(status: AppointmentRoomStatus): LiveMessage {
+  return { type: "status", data: status };
+}
+
+export function changeMessage(change: RoomChange): LiveMessage {
+  const at = isoFromMs(change.at);
+  switch (change.type) {
+    case "call.started":
+    case "call.ended":
+      return { type: change.type, at };
+    case "participant.joined":
+      return { type: change.type, at, participant: { sid: change.key, identity: change.identity } };
+    case "participant.left":
+      return { type: change.type, at, participant: { sid: change.key, identity: change.identity, duration: Math.floor(change.connectedMs / 1000) } };
+  }
+}
+
+export function callCancelledMessage(at: number): LiveMessage {
+  return { type: "call.cancelled", at: isoFromMs(at) };
+}
+
+const isoFromMs = (ms: number) => isoFromSeconds(Math.floor(ms / 1000));

@@ -1,0 +1,61 @@
+import type { RoomEvent, VideoProvider } from "./room-events";
+import type { RoomState } from "./room-state";
+
+/** How often a live Twilio room re-reads who is connected, since webhooks get lost. */
+export const HEAL_INTERVAL_MS = 2 * 60_000;
+/** A room with nobody in it for this long is over, whether or not its end was reported. */
+export const EMPTY_ROOM_TIMEOUT_MS = 15 * 60_000;
+const D1_RETRY_FIRST_MS = 30_000;
+const D1_RETRY_MAX_MS = 10 * 60_000;
+
+/** Since when a live room has had nobody connected (epoch ms); undefined while someone is in it. */
+export function emptySince(state: RoomState): number | undefined {
+  if (state.status !== "in-progress" || state.participants.some((participant) => participant.status === "connected")) return undefined;
+  const lastSeen = [state.liveAt ?? 0, ...state.participants.map((participant) => participant.disconnectedAt ?? 0)];
+  return Math.max(...lastSeen);
+}
+
+/**
+ * When the room object must next wake up, or undefined when it may sleep for good:
+ * - a D1 update still pending: retry with backoff (30 s doubling to 10 min);
+ * - a live Twilio room: heal from the Rooms API every HEAL_INTERVAL_MS;
+ * - a live room nobody is in: end it EMPTY_ROOM_TIMEOUT_MS after it emptied.
+ * A completed room with nothing pending needs no alarm.
+ */
+export function nextAlarmAt({
+  state,
+  provider,
+  pendingAttempts,
+  now,
+}: {
+  state: RoomState;
+  provider: VideoProvider | undefined;
+  /** Failed D1 attempts of the pending update; undefined when nothing is pending. */
+  pendingAttempts: number | undefined;
+  now: number;
+}): number | undefined {
+  const candidates: number[] = [];
+  if (pendingAttempts !== undefined) candidates.push(now + Math.min(D1_RETRY_FIRST_MS * 2 ** pendingAttempts, D1_RETRY_MAX_MS));
+  if (state.status === "in-progress" && provider === "twilio" && state.roomSid) candidates.push(now + HEAL_INTERVAL_MS);
+  const emptied = emptySince(state);
+  if (emptied !== undefined) candidates.push(emptied + EMPTY_ROOM_TIMEOUT_MS);
+  return candidates.length === 0 ? undefined : Math.min(...candidates);
+}
+
+/**
+ * The room end the provider never reported, once the room has been empty past the timeout. It
+ * ends the room when the last person left (that is when the session ended), and its id is
+ * derived from that moment, so a later check adds nothing twice.
+ */
+export function emptyRoomTimeoutEvent(state: RoomState, provider: VideoProvider, roomName: string, now: number): RoomEvent | undefined {
+  const emptied = emptySince(state);
+  if (emptied === undefined || now < emptied + EMPTY_ROOM_TIMEOUT_MS) return undefined;
+  return {
+    id: `empty-room-timeout:${emptied}`,
+    provider,
+    kind: "room-ended",
+    at: emptied,
+    roomName,
+    roomSid: state.roomSid ?? roomName,
+  };
+}

@@ -1,0 +1,44 @@
+import type { VideoProvider } from "./room-events";
+
+/** Which room a room object is, and whose: passed in with each call, so the object never looks it up. */
+export interface RoomRef {
+  roomName: string;
+  appointmentId: number;
+  provider: VideoProvider;
+}
+
+/** The room's Durable Object: one per room name, the only writer of that room's live state. */
+export function roomStub(env: Pick<Env, "ROOMS">, roomName: string) {
+  return env.ROOMS.getByName(roomName);
+}
+
+/**
+ * Tells every dashboard watching the room that its appointment was cancelled. Call it after the
+ * cancellation is stored; it stores nothing itself, and never throws: a live push that fails
+ * must not fail the cancellation (dashboards still see it on their next read).
+ *
+ * @example
+ * if (updated.status === "cancelled" && updated.video_room_id) await announceCallCancelled(c.env, updated.video_room_id);
+ */
+export async function announceCallCancelled(env: Pick<Env, "ROOMS">, roomName: string, at: number = Date.now()): Promise<void> {
+  try {
+    await roomStub(env, roomName).announceCallCancelled(at);
+  } catch (error) {
+    console.error(JSON.stringify({ event: "call_cancelled_push_failed", room_name: roomName, kind: error instanceof Error ? error.name : typeof error }));
+  }
+}
+
+/** The request that opens a live-events WebSocket on the room object; the room travels in the URL. */
+export function roomEventsRequest(room: Omit<RoomRef, "provider">): Request {
+  const url = new URL("https://room.internal/events");
+  url.searchParams.set("room_name", room.roomName);
+  url.searchParams.set("appointment_id", String(room.appointmentId));
+  return new Request(url, { headers: { upgrade: "websocket" } });
+}
+
+export function roomFromEventsUrl(requestUrl: string): Omit<RoomRef, "provider"> | undefined {
+  const params = new URL(requestUrl).searchParams;
+  const roomName = params.get("room_name");
+  const appointmentId = Number(params.get("appointment_id"));
+  return roomName && Number.isSafeInteger(appointmentId) && appointmentId > 0 ? { roomName, appointmentId } : undefined;
+}

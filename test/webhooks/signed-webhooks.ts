@@ -1,0 +1,48 @@
+import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import { hmac } from "../../src/crypto/hmac";
+import { toHex } from "../../src/crypto/encoding";
+import { twilioSignature, type FormParams } from "../../src/video/twilio/webhook-signature";
+import { origin } from "../support/api";
+
+export const twilioWebhookPath = "/api/webhooks/twilio/video";
+export const agoraWebhookPath = "/api/webhooks/agora/ncs";
+
+/**
+ * Posts a Twilio status callback signed as Twilio signs it: over the public URL Twilio was
+ * given (PUBLIC_BASE_URL + path) and the form fields. `signWith` changes what is signed.
+ */
+export async function postTwilio(
+  params: FormParams,
+  signWith: { url?: string; authToken?: string; params?: FormParams; signature?: string | null } = {},
+): Promise<Response> {
+  const url = signWith.url ?? `${env.PUBLIC_BASE_URL}${twilioWebhookPath}`;
+  const signature = signWith.signature !== undefined ? signWith.signature : await twilioSignature(signWith.authToken ?? env.TWILIO_AUTH_TOKEN, url, signWith.params ?? params);
+  const headers = new Headers({ "content-type": "application/x-www-form-urlencoded" });
+  if (signature !== null) headers.set("x-twilio-signature", signature);
+  return exports.default.fetch(new Request(`${origin}${twilioWebhookPath}`, { method: "POST", headers, body: new URLSearchParams([...params]).toString() }));
+}
+
+/**
+ * Posts an Agora NCS notice (a string is sent as is) signed over its raw body: V2 (HMAC-SHA256)
+ * by default, or V1 (HMAC-SHA1). `signWith.body` signs other bytes than those sent.
+ */
+export async function postAgora(
+  body: unknown,
+  signWith: { version?: "v1" | "v2"; secret?: string; body?: string; signature?: string | null } = {},
+): Promise<Response> {
+  const sent = typeof body === "string" ? body : JSON.stringify(body);
+  const version = signWith.version ?? "v2";
+  const signature =
+    signWith.signature !== undefined
+      ? signWith.signature
+      : toHex(await hmac(signWith.secret ?? env.AGORA_NCS_SECRET, version === "v2" ? "SHA-256" : "SHA-1", signWith.body ?? sent));
+  const headers = new Headers({ "content-type": "application/json" });
+  if (signature !== null) headers.set(version === "v2" ? "agora-signature-v2" : "agora-signature", signature);
+  return exports.default.fetch(new Request(`${origin}${agoraWebhookPath}`, { method: "POST", headers, body: sent }));
+}
+
+/** The room object's stored state, read through a real stub. */
+export function roomOf(roomName: string) {
+  return env.ROOMS.getByName(roomName);
+}
