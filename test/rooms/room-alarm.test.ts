@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { applyRoomEvent, emptyRoomState } from "../../src/rooms/room-state";
+import { EMPTY_ROOM_TIMEOUT_MS, emptyRoomTimeoutEvent, emptySince, HEAL_INTERVAL_MS, nextAlarmAt } from "../../src/rooms/room-alarm";
+import { patient, replay, seconds, therapist, twilioEvent } from "./room-fixtures";
+
+const live = replay([twilioEvent("room-created", seconds(0), 0), twilioEvent("participant-connected", seconds(10), 1, therapist)]);
+const emptied = replay([twilioEvent("participant-disconnected", seconds(50), 2, therapist)], live);
+const ended = replay([twilioEvent("room-ended", seconds(60), 3)], emptied);
+const now = seconds(100);
+
+describe("nextAlarmAt", () => {
+  it("heals a live Twilio room every interval; an Agora room has no API to heal from", () => {
+    expect(nextAlarmAt({ state: live, provider: "twilio", pendingAttempts: undefined, now })).toBe(now + HEAL_INTERVAL_MS);
+    expect(nextAlarmAt({ state: live, provider: "agora", pendingAttempts: undefined, now })).toBeUndefined();
+  });
+
+  it("wakes an empty room when the empty-room timeout runs out", () => {
+    expect(emptySince(emptied)).toBe(seconds(50));
+    expect(nextAlarmAt({ state: emptied, provider: "agora", pendingAttempts: undefined, now })).toBe(seconds(50) + EMPTY_ROOM_TIMEOUT_MS);
+    expect(nextAlarmAt({ state: emptied, provider: "twilio", pendingAttempts: undefined, now })).toBe(now + HEAL_INTERVAL_MS);
+  });
+
+  it("retries a pending D1 update with backoff, and sleeps for good once the room is over and D1 is written", () => {
+    expect(nextAlarmAt({ state: ended, provider: "twilio", pendingAttempts: undefined, now })).toBeUndefined();
+    expect(nextAlarmAt({ state: ended, provider: "twilio", pendingAttempts: 0, now })).toBe(now + 30_000);
+    expect(nextAlarmAt({ state: ended, provider: "twilio", pendingAttempts: 2, now })).toBe(now + 120_000);
+    expect(nextAlarmAt({ state: ended, provider: "twilio", pendingAttempts: 30, now })).toBe(now + 600_000);
+  });
+});
+
+describe("emptyRoomTimeoutEvent", () => {
+  it("ends the room when the last party left, once the timeout has passed, and only once", () => {
+    const deadline = seconds(50) + EMPTY_ROOM_TIMEOUT_MS;
+    expect(emptyRoomTimeoutEvent(emptied, "twilio", "appt-42", deadline - 1)).toBeUndefined();
+    const event = emptyRoomTimeoutEvent(emptied, "twilio", "appt-42", deadline);
+    expect(event).toMatchObject({ kind: "room-ended", at: seconds(50), roomName: "appt-42" });
+    const after = applyRoomEvent(emptied, event!);
+    expect(after.state).toMatchObject({ status: "completed", endedAt: seconds(50) });
+    expect(after.changes).toEqual([{ type: "call.ended", at: seconds(50) }]);
+    expect(emptyRoomTimeoutEvent(after.state, "twilio", "appt-42", deadline + 1)).toBeUndefined();
+  });
+
+  it("leaves rooms with someone in them, and rooms never heard of", () => {
+    const both = replay([twilioEvent("participant-connected", seconds(20), 4, patient)], live);
+    expect(emptyRoomTimeoutEvent(both, "twilio", "appt-42", seconds(10_000))).toBeUndefined();
+    expect(emptyRoomTimeoutEvent(emptyRoomState(), "twilio", "appt-42", seconds(10_000))).toBeUndefined();
+  });
+});
