@@ -9,6 +9,7 @@ import { appointmentRoutes } from "./appointments/routes";
 import { scheduleRoutes } from "./appointments/schedule-routes";
 import { webhookRoutes } from "./webhooks/routes";
 import { twilioVideoRoutes } from "./video/twilio/routes";
+import { videoCallRoutes } from "./video-calls/routes";
 
 /** The HTTP surface: every capability's routes mounted at the paths the front ends call. */
 export const app = createRouter();
@@ -25,6 +26,7 @@ app.route("/", userRoutes);
 // Schedules before the `/{id}/` routes, so "psychologist" is never read as an id.
 app.route("/", scheduleRoutes);
 app.route("/", twilioVideoRoutes);
+app.route("/", videoCallRoutes);
 app.route("/", appointmentRoutes);
 app.route("/", webhookRoutes);
 

@@ -8,10 +8,10 @@ export const videoProviders = ["twilio", "agora"] as const;
 export type AppointmentStatus = (typeof appointmentStatuses)[number];
 export type VideoProvider = (typeof videoProviders)[number];
 
-const isoDateTimeWithOffset = z.iso
+export const isoDateTimeWithOffset = z.iso
   .datetime({ offset: true, message: "Use ISO 8601 with a UTC offset, e.g. 2026-11-23T09:00:00+01:00" })
   .openapi({ example: "2026-11-23T09:00:00Z" });
-const durationMinutes = z.number().int().min(15).max(240).openapi({ example: 50 });
+export const durationMinutes = z.number().int().min(15).max(240).openapi({ example: 50 });
 const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD").refine(isRealDate, "Not a calendar date");
 
 export const createAppointmentSchema = z
