@@ -7,6 +7,7 @@ import { requireCaller } from "./auth/middleware";
 import { userRoutes } from "./users/routes";
 import { appointmentRoutes } from "./appointments/routes";
 import { scheduleRoutes } from "./appointments/schedule-routes";
+import { roomRoutes } from "./rooms/routes";
 import { webhookRoutes } from "./webhooks/routes";
 import { twilioVideoRoutes } from "./video/twilio/routes";
 import { videoCallRoutes } from "./video-calls/routes";
@@ -25,6 +26,7 @@ app.route("/", healthRoutes);
 app.route("/", userRoutes);
 // Schedules before the `/{id}/` routes, so "psychologist" is never read as an id.
 app.route("/", scheduleRoutes);
+app.route("/", roomRoutes);
 app.route("/", twilioVideoRoutes);
 app.route("/", videoCallRoutes);
 app.route("/", appointmentRoutes);

@@ -5,6 +5,7 @@ import { findUser } from "../users/queries";
 import { appointmentForCaller } from "./access";
 import { appointmentRoomNameTemplate, bookAppointment, bookingParties } from "./booking";
 import { startRangeInZone } from "./date-range";
+import { announceCallCancelled } from "../rooms/room-stub";
 import { updateAppointment } from "./update";
 import { listAppointments } from "./queries";
 import {
@@ -93,7 +94,8 @@ export const appointmentRoutes = createRouter()
   .openapi(updateRoute, async (c) => {
     const caller = c.get("caller");
     const current = await appointmentForCaller(c.env.DB, c.req.valid("param").id, caller, { admins: true });
-    await updateAppointment(c.env.DB, current, c.req.valid("json"), caller, nowSeconds());
+    const changed = await updateAppointment(c.env.DB, current, c.req.valid("json"), caller, nowSeconds());
+    if (changed.status === "cancelled" && changed.video_room_id) await announceCallCancelled(c.env, changed.video_room_id);
     const updated = await appointmentForCaller(c.env.DB, current.id, caller, { admins: true });
     return c.json(appointmentDetailView(updated, c.env.MEETING_BASE_URL), 200);
   });

@@ -5,10 +5,10 @@ import type { Role } from "./claims";
 import { verifyCallerToken } from "./verify-caller-token";
 
 /**
- * Authenticates the caller from `Authorization: Bearer <jwt>` and stores them as `caller`.
- * `tokenFrom` lets WebSocket routes read the token where browsers can put it.
+ * Authenticates the caller from `Authorization: Bearer <jwt>` (on a WebSocket upgrade, also from
+ * where browsers can put it: see `callerToken`) and stores them as `caller`.
  */
-export function requireCaller(tokenFrom: (request: Request) => string | undefined = bearerToken) {
+export function requireCaller(tokenFrom: (request: Request) => string | undefined = callerToken) {
   return createMiddleware<AppEnv>(async function requireCaller(c, next) {
     const token = tokenFrom(c.req.raw);
     if (!token) throw unauthorized("Authentication credentials were not provided");
@@ -35,4 +35,28 @@ export function bearerToken(request: Request): string | undefined {
   const header = request.headers.get("authorization");
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   return match?.[1];
+}
+
+/**
+ * The caller's JWT. Browsers cannot set Authorization on a WebSocket, so an upgrade request may
+ * carry it as `Sec-WebSocket-Protocol: bearer, <jwt>` or a `token` query parameter instead.
+ * Only upgrades: on any other request a token in the URL would end up in logs and histories.
+ */
+export function callerToken(request: Request): string | undefined {
+  const bearer = bearerToken(request);
+  if (bearer || request.headers.get("upgrade")?.toLowerCase() !== "websocket") return bearer;
+  const protocols = webSocketProtocols(request);
+  const offered = protocols.indexOf(bearerProtocol);
+  return (offered === -1 ? undefined : protocols[offered + 1]) || new URL(request.url).searchParams.get("token") || undefined;
+}
+
+/** True when the JWT came as a subprotocol, which the 101 must then answer with `bearer` alone. */
+export function offersBearerProtocol(request: Request): boolean {
+  return webSocketProtocols(request).includes(bearerProtocol);
+}
+
+const bearerProtocol = "bearer";
+
+function webSocketProtocols(request: Request): string[] {
+  return (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((protocol) => protocol.trim());
 }

@@ -74,3 +74,30 @@ export function inRoom(params: FormParams, roomName: string): FormParams {
 export function inChannel<T extends ReturnType<typeof agoraBody>>(body: T, channelName: string): T {
   return { ...body, payload: { ...body.payload, channelName } };
 }
+
+/** mulberry32: a small seeded PRNG, so a failing permutation can be replayed from its seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The events shuffled, with some of them delivered again at random places. */
+export function shuffledWithDuplicates<T>(events: readonly T[], random: () => number): T[] {
+  const delivered = [...events];
+  const redeliveries = Math.floor(random() * events.length);
+  for (let i = 0; i < redeliveries; i++) delivered.push(events[Math.floor(random() * events.length)]!);
+  for (let i = delivered.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [delivered[i], delivered[j]] = [delivered[j]!, delivered[i]!];
+  }
+  return delivered;
+}
+
+/** Everything but the log, which records arrival order by design. */
+export const withoutLog = ({ log: _log, ...rest }: RoomState) => rest;

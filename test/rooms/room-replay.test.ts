@@ -1,34 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RoomEvent } from "../../src/rooms/room-events";
-import type { RoomState } from "../../src/rooms/room-state";
-import { agoraEvent, replay, seconds, twilioEvent } from "./room-fixtures";
-
-/** mulberry32: a small seeded PRNG, so a failing permutation can be replayed from its seed. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** The events shuffled, with some of them delivered again at random places. */
-function shuffledWithDuplicates(events: readonly RoomEvent[], random: () => number): RoomEvent[] {
-  const delivered = [...events];
-  const redeliveries = Math.floor(random() * events.length);
-  for (let i = 0; i < redeliveries; i++) delivered.push(events[Math.floor(random() * events.length)]!);
-  for (let i = delivered.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [delivered[i], delivered[j]] = [delivered[j]!, delivered[i]!];
-  }
-  return delivered;
-}
-
-/** Everything but the log, which records arrival order by design. */
-const withoutLog = ({ log: _log, ...rest }: RoomState) => rest;
+import { agoraEvent, replay, seconds, seededRandom, shuffledWithDuplicates, twilioEvent, withoutLog } from "./room-fixtures";
 
 const therapist = { sid: "PA0000000000000000000000000000000a", identity: "therapist:7" };
 const therapistAgain = { sid: "PA0000000000000000000000000000000b", identity: "therapist:7" };

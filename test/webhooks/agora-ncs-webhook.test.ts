@@ -11,7 +11,8 @@ beforeAll(async () => {
   [psychologist, client] = await Promise.all([createUser("psychologist"), createUser("patient")]);
 });
 
-const at = (secondsIn: number) => Date.now() - 60_000 + secondsIn * 1000;
+const start = Date.now() - 60_000;
+const at = (secondsIn: number) => start + secondsIn * 1000;
 
 async function agoraChannel() {
   const appointment = await createAppointment({ psychologist, patient: client, startsInMinutes: -5, videoProvider: "agora" });
