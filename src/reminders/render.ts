@@ -99,6 +99,23 @@ function noticeWording(input: NoticeInput, when: string): Omit<CardWording, "sub
   }
 }
 
+/**
+ * The numbered variables of the approved WhatsApp content templates that replace the reminder
+ * text when TWILIO_WHATSAPP_CONTENT_SID_24H/1H/15M are set: 1 the recipient's name, 2 the other
+ * party, 3 the start in the recipient's zone, 4 the video link. Twilio rejects an empty or
+ * multi-line variable, so none is.
+ *
+ * @example reminderTemplateVariables(input) // { "1": "Jane Doe", "2": "Dr. Alan Smith", "3": "Monday, November 16 at 11:00 AM", "4": "https://…" }
+ */
+export function reminderTemplateVariables(input: AppointmentMessageInput): Record<string, string> {
+  return {
+    "1": singleLine(input.recipient.name) || "there",
+    "2": displayName(input.otherParty),
+    "3": localDateTime(input.startsAt, input.recipient.timezone),
+    "4": input.meetingUrl,
+  };
+}
+
 interface CardWording {
   subject: string;
   title: string;
@@ -139,7 +156,7 @@ function greeting(recipient: MessageParty): string {
 }
 
 /** The name a party goes by in the other's messages; a stored "Dr." prefix is not doubled. */
-function displayName(party: MessageParty): string {
+export function displayName(party: MessageParty): string {
   const name = singleLine(party.name);
   if (party.role === "patient") return name || "your patient";
   const withoutTitle = name.replace(/^dr\.?\s+/i, "");

@@ -1,0 +1,36 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { claimOpenRowsSql, insertPlannedSql, unplannedAppointmentsSql } from "../../src/reminders/ledger";
+
+async function plan(sql: string, ...values: unknown[]): Promise<string> {
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...values).all<{ detail: string }>();
+  return results.map((r) => r.detail).join("\n");
+}
+
+/** The cron's queries stay index-only however many appointments and reminders there are. */
+describe("reminder query plans", () => {
+  it("finds due appointments by start range and probes the ledger by its unique key", async () => {
+    const detail = await plan(unplannedAppointmentsSql, 0, 3600, 60);
+    expect(detail).toContain("SEARCH a USING INDEX appointments_start (starts_at>? AND starts_at<?)");
+    expect(detail).toContain("USING COVERING INDEX sqlite_autoindex_reminders_1 (appointment_id=? AND starts_at=? AND kind=? AND offset_minutes=?)");
+    expect(detail).not.toMatch(/\bSCAN (a|r)\b/);
+  });
+
+  it("writes planned rows looking up appointments and users by id", async () => {
+    const detail = await plan(insertPlannedSql, "[]", 0);
+    expect(detail).toContain("SEARCH a USING INTEGER PRIMARY KEY (rowid=?)");
+    expect(detail).toContain("SEARCH u USING INTEGER PRIMARY KEY (rowid=?)");
+    expect(detail).not.toMatch(/\bSCAN (a|u|appointments|users)\b/);
+  });
+
+  it("sweeps open rows through the partial index, never the whole ledger", async () => {
+    const detail = await plan(claimOpenRowsSql, 0, 0, 100);
+    expect(detail).toContain("SEARCH reminders USING INDEX reminders_open (queued_at<?)");
+    expect(detail).not.toMatch(/\bSCAN reminders\b/);
+  });
+
+  it("finds a status callback's row by message SID", async () => {
+    const detail = await plan("UPDATE reminders SET delivery_status = 'read' WHERE provider_message_id = ? AND channel = 'whatsapp'", "SM1");
+    expect(detail).toContain("USING INDEX reminders_provider_message (provider_message_id=?)");
+  });
+});
