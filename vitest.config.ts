@@ -50,6 +50,9 @@ export default defineConfig({
                 TEST_MIGRATIONS: await readD1Migrations("./migrations"),
                 ...testSettings,
               },
+              // Reminders go to a queue nothing consumes: tests hand batches to the consumer
+              // themselves, so no background send races a test (or a test file's MSW server).
+              queueProducers: { REMINDERS_QUEUE: { queueName: "telehealth-reminders-unconsumed" } },
             },
           })),
         ],

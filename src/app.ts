@@ -9,6 +9,7 @@ import { appointmentRoutes } from "./appointments/routes";
 import { scheduleRoutes } from "./appointments/schedule-routes";
 import { roomRoutes } from "./rooms/routes";
 import { webhookRoutes } from "./webhooks/routes";
+import { reminderRoutes } from "./reminders/routes";
 import { twilioVideoRoutes } from "./video/twilio/routes";
 import { videoCallRoutes } from "./video-calls/routes";
 
@@ -31,6 +32,7 @@ app.route("/", twilioVideoRoutes);
 app.route("/", videoCallRoutes);
 app.route("/", appointmentRoutes);
 app.route("/", webhookRoutes);
+app.route("/", reminderRoutes);
 
 app.notFound((c) => c.json({ error: "Not found" }, 404));
 app.onError(errorResponse);

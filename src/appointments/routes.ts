@@ -5,6 +5,7 @@ import { findUser } from "../users/queries";
 import { appointmentForCaller } from "./access";
 import { appointmentRoomNameTemplate, bookAppointment, bookingParties } from "./booking";
 import { startRangeInZone } from "./date-range";
+import { noticeAppointmentChange, noticeAppointmentUpdate } from "../reminders/notices";
 import { announceCallCancelled } from "../rooms/room-stub";
 import { updateAppointment } from "./update";
 import { listAppointments } from "./queries";
@@ -72,6 +73,7 @@ export const appointmentRoutes = createRouter()
       },
       now,
     );
+    await noticeAppointmentChange(c.env, c.executionCtx, { kind: "booked", appointment: row }, now);
     const booked = await appointmentForCaller(c.env.DB, row.id, c.get("caller"), { admins: true });
     return c.json(appointmentDetailView(booked, c.env.MEETING_BASE_URL), 201);
   })
@@ -97,5 +99,6 @@ export const appointmentRoutes = createRouter()
     const changed = await updateAppointment(c.env.DB, current, c.req.valid("json"), caller, nowSeconds());
     if (changed.status === "cancelled" && changed.video_room_id) await announceCallCancelled(c.env, changed.video_room_id);
     const updated = await appointmentForCaller(c.env.DB, current.id, caller, { admins: true });
+    await noticeAppointmentUpdate(c.env, c.executionCtx, current, updated, nowSeconds());
     return c.json(appointmentDetailView(updated, c.env.MEETING_BASE_URL), 200);
   });

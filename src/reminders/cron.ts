@@ -1,0 +1,18 @@
+import { recordDueReminders, type DuePlanning } from "./due-reminders";
+import { enqueueOpenReminders } from "./enqueue";
+import { parseReminderOffsets } from "./offsets";
+
+export type CronSummary = DuePlanning & { queued: number };
+
+/**
+ * The every-minute pass (Cron Trigger): writes the reminders that fell due, then queues every
+ * open ledger row, which includes notices whose enqueue after the request never happened.
+ */
+export async function runReminderCron(env: Env, now: number): Promise<CronSummary> {
+  const offsets = parseReminderOffsets(env.REMINDER_OFFSETS);
+  const planning = await recordDueReminders(env.DB, offsets, now);
+  const queued = await enqueueOpenReminders(env.DB, env.REMINDERS_QUEUE, now);
+  const summary = { ...planning, queued };
+  console.log(JSON.stringify({ event: "reminder_cron", now, ...summary }));
+  return summary;
+}

@@ -1,0 +1,80 @@
+import type { AppointmentRow } from "../appointments/queries";
+import { plannedReminders } from "./due-reminders";
+import { enqueueReminders } from "./enqueue";
+import { bumpInviteSequence, plannedMessageStatements, skipOutdatedMessages, type InsertedRow, type PlannedMessage } from "./ledger";
+import { parseReminderOffsets } from "./offsets";
+
+/** What happened to an appointment that both parties must hear about right away. */
+export type AppointmentChange =
+  | { kind: "booked"; appointment: AppointmentRow }
+  | { kind: "rescheduled"; appointment: AppointmentRow; previousStartsAt: number }
+  | { kind: "cancelled"; appointment: AppointmentRow };
+
+/**
+ * Tells both parties that an appointment was booked, rescheduled or cancelled, by WhatsApp and
+ * email, through the reminder ledger. Call it once the change is stored, from any route that
+ * books, moves or cancels (appointments, video calls).
+ *
+ * The ledger rows are written before this returns; queueing them happens after the response
+ * (`ctx.waitUntil`), and if that is lost the cron queues them within a minute. It never throws:
+ * the change itself already happened, and a failure here is logged, not turned into a 500.
+ *
+ * @example
+ * const row = await bookAppointment(c.env.DB, request, now);
+ * await noticeAppointmentChange(c.env, c.executionCtx, { kind: "booked", appointment: row }, now);
+ */
+export async function noticeAppointmentChange(env: Env, ctx: Pick<ExecutionContext, "waitUntil">, change: AppointmentChange, now: number): Promise<void> {
+  try {
+    const ids = await recordAppointmentNotice(env.DB, change, parseReminderOffsets(env.REMINDER_OFFSETS), now);
+    if (ids.length > 0) {
+      ctx.waitUntil(
+        enqueueReminders(env.DB, env.REMINDERS_QUEUE, ids, now).catch((err: unknown) => {
+          console.error(JSON.stringify({ event: "notice_enqueue_failed", appointment_id: change.appointment.id, kind: err instanceof Error ? err.name : typeof err }));
+        }),
+      );
+    }
+  } catch (err) {
+    console.error(JSON.stringify({ event: "notice_record_failed", appointment_id: change.appointment.id, change: change.kind, kind: err instanceof Error ? err.name : typeof err }));
+  }
+}
+
+/** The notice an update calls for: a cancellation, a new start, or none (confirming, a new length). */
+export function appointmentChange(before: AppointmentRow, after: AppointmentRow): AppointmentChange | undefined {
+  if (after.status === "cancelled" && before.status !== "cancelled") return { kind: "cancelled", appointment: after };
+  if (after.starts_at !== before.starts_at) return { kind: "rescheduled", appointment: after, previousStartsAt: before.starts_at };
+  return undefined;
+}
+
+/** `noticeAppointmentChange` for a PATCH: works out which change `before` → `after` was, if any. */
+export async function noticeAppointmentUpdate(env: Env, ctx: Pick<ExecutionContext, "waitUntil">, before: AppointmentRow, after: AppointmentRow, now: number): Promise<void> {
+  const change = appointmentChange(before, after);
+  if (change) await noticeAppointmentChange(env, ctx, change, now);
+}
+
+/**
+ * Writes the change's ledger rows in one transaction: the invite revision, skips for messages the
+ * change made wrong, the notice for both parties on both channels, and, for a new start, the
+ * reminders already due or already missed (a late booking's 24-hour reminder is recorded as
+ * skipped, not silently absent). Returns the pending rows to queue.
+ * Sessions without video (in person) get no messages from this service.
+ */
+export async function recordAppointmentNotice(db: D1Database, change: AppointmentChange, offsets: readonly number[], now: number): Promise<number[]> {
+  const { appointment } = change;
+  if (appointment.session_type !== "telehealth") return [];
+  const notice: PlannedMessage = {
+    appointmentId: appointment.id,
+    startsAt: appointment.starts_at,
+    kind: change.kind,
+    offsetMinutes: 0,
+    skipReason: null,
+    previousStartsAt: change.kind === "rescheduled" ? change.previousStartsAt : null,
+  };
+  const reminders = change.kind === "cancelled" ? [] : plannedReminders([appointment], offsets, now);
+  const statements = [
+    bumpInviteSequence(db, appointment.id, change.kind, now),
+    ...(change.kind === "booked" ? [] : [skipOutdatedMessages(db, { kind: change.kind, appointmentId: appointment.id, startsAt: appointment.starts_at }, now)]),
+    ...plannedMessageStatements(db, [notice, ...reminders], now),
+  ];
+  const results = await db.batch<InsertedRow>(statements);
+  return results.flatMap((result) => result.results).filter((row) => row.status === "pending").map((row) => row.id);
+}
