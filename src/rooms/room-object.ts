@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { findAppointmentByRoom } from "../appointments/queries";
 import { listConnectedParticipants } from "../video/twilio/rooms-client";
 import { afterFailedWrite, afterWrite, withPendingUpdate, writeAppointmentUpdate, type AppointmentSync, type AppointmentUpdate } from "./appointment-sync";
 import { callCancelledMessage, changeMessage, statusMessage, type LiveMessage } from "./live-messages";
@@ -6,7 +7,7 @@ import { emptyRoomTimeoutEvent, nextAlarmAt } from "./room-alarm";
 import type { RoomEvent } from "./room-events";
 import { applyRoomEvent, emptyRoomState, reconcileParticipants, type RoomChange, type RoomState } from "./room-state";
 import { appointmentRoomStatus, type AppointmentRoomStatus } from "./room-status-view";
-import { roomFromEventsUrl, type RoomRef } from "./room-stub";
+import { roomFromEventsUrl, type Delivery, type RoomRef } from "./room-stub";
 
 /** Storage keys (SQLite-backed KV); each value is written whole, in the same step as the others. */
 const keys = { ref: "ref", state: "state", sync: "appointment-sync" } as const;
@@ -34,12 +35,22 @@ export class RoomObject extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
-  /** Applies one provider event unless it was applied before; resolves once it is stored. */
-  async applyEvent(ref: RoomRef, event: RoomEvent): Promise<{ duplicate: boolean }> {
-    this.remember(ref);
+  /**
+   * Applies one verified provider event unless it was applied before; resolves once it is
+   * stored. The room's appointment is read from D1 on the room's first event only, so later
+   * events cost no D1 round trip. Events for a room no appointment of that provider owns are
+   * dropped, and nothing is stored for them.
+   */
+  async receiveEvent(event: RoomEvent): Promise<Delivery> {
+    const ref = this.ref ?? (await this.findRoom(event));
+    if (!ref || ref.provider !== event.provider) {
+      log({ event: "room_event_ignored", reason: "unknown_room", provider: event.provider, kind: event.kind, room_sid: event.roomSid });
+      return "ignored";
+    }
     const { state, changes, duplicate } = applyRoomEvent(this.state, event);
-    if (!duplicate) await this.commit(state, changes);
-    return { duplicate };
+    if (duplicate) return "duplicate";
+    await this.commit(state, changes);
+    return "applied";
   }
 
   status(room: Watched): AppointmentRoomStatus {
@@ -153,11 +164,12 @@ export class RoomObject extends DurableObject<Env> {
     }
   }
 
-  private remember(ref: RoomRef): void {
-    const known = this.ref;
-    if (known && known.roomName === ref.roomName && known.appointmentId === ref.appointmentId && known.provider === ref.provider) return;
-    this.ref = { roomName: ref.roomName, appointmentId: ref.appointmentId, provider: ref.provider };
+  private async findRoom(event: RoomEvent): Promise<RoomRef | undefined> {
+    const appointment = await findAppointmentByRoom(this.env.DB, event.roomName);
+    if (!appointment || appointment.video_provider !== event.provider) return undefined;
+    this.ref ??= { roomName: event.roomName, appointmentId: appointment.id, provider: appointment.video_provider };
     this.ctx.storage.kv.put(keys.ref, this.ref);
+    return this.ref;
   }
 
   private saveSync(sync: AppointmentSync): void {

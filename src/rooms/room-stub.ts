@@ -7,6 +7,9 @@ export interface RoomRef {
   provider: VideoProvider;
 }
 
+/** What became of a webhook's event; the webhook answers 200 in every case. */
+export type Delivery = "applied" | "duplicate" | "ignored";
+
 /** The room's Durable Object: one per room name, the only writer of that room's live state. */
 export function roomStub(env: Pick<Env, "ROOMS">, roomName: string) {
   return env.ROOMS.getByName(roomName);

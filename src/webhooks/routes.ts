@@ -1,9 +1,9 @@
 import { optional } from "../env";
 import { ApiError, badRequest } from "../errors";
-import { agoraChannelEvent, twilioRoomEvent } from "../rooms/room-events";
+import { agoraChannelEvent, twilioRoomEvent, type RoomEvent } from "../rooms/room-events";
+import { roomStub } from "../rooms/room-stub";
 import { createRouter } from "../router";
 import { verifyAgoraNcsSignature } from "../video/agora/ncs-signature";
-import { deliverRoomEvent } from "./deliver-room-event";
 import { verifiedTwilioForm } from "./verified-twilio-form";
 
 /**
@@ -15,7 +15,7 @@ export const webhookRoutes = createRouter()
   .post("/api/webhooks/twilio/video", async (c) => {
     const event = twilioRoomEvent(await verifiedTwilioForm(c));
     if (!event) throw badRequest("Not a Twilio Video room status callback");
-    return c.json({ delivery: await deliverRoomEvent(c.env, event) }, 200);
+    return c.json({ delivery: await deliver(c.env, event) }, 200);
   })
   .post("/api/webhooks/agora/ncs", async (c) => {
     // The signature covers the bytes Agora sent, so they are read raw and parsed only once verified.
@@ -30,8 +30,17 @@ export const webhookRoutes = createRouter()
     if (isOtherAgoraProduct(body)) return c.json({ delivery: "ignored" }, 200);
     const event = agoraChannelEvent(body);
     if (!event) throw badRequest("Not an Agora RTC channel event");
-    return c.json({ delivery: await deliverRoomEvent(c.env, event) }, 200);
+    return c.json({ delivery: await deliver(c.env, event) }, 200);
   });
+
+/**
+ * Hands the event to its room's object and waits until it is stored, so an acknowledged event is
+ * never lost: the object's work is one storage write (a D1 read on a room's first event), quick
+ * enough to await before answering rather than risk it in waitUntil.
+ */
+function deliver(env: Env, event: RoomEvent) {
+  return roomStub(env, event.roomName).receiveEvent(event);
+}
 
 function parseJson(text: string): unknown {
   try {
