@@ -30,22 +30,19 @@ export const roomStatusSchema = z
   })
   .openapi("VideoRoomStatus");
 
-const twilioStatusRoute = authedRoute({
-  method: "get",
-  path: "/api/appointments/video-status/{id}/",
-  summary: "Who is in the appointment's video room now (parties only)",
-  description: "`status` is `not_found` until the provider has reported the room. Durations are computed at read time.",
-  request: { params: appointmentIdParamSchema },
-  responses: { 200: jsonResponse(roomStatusSchema, "The room's live status"), ...errorResponses },
-});
+/** The room status route at `path`; the Twilio and the Agora front ends each call their own. */
+const statusRoute = <const P extends string>(path: P, summary: string) =>
+  authedRoute({
+    method: "get",
+    path,
+    summary,
+    description: "`status` is `not_found` until the provider has reported the room. Durations are computed at read time.",
+    request: { params: appointmentIdParamSchema },
+    responses: { 200: jsonResponse(roomStatusSchema, "The room's live status"), ...errorResponses },
+  });
 
-const agoraStatusRoute = authedRoute({
-  method: "get",
-  path: "/api/v1/video/video-calls/{id}/status/",
-  summary: "Who is in the appointment's Agora channel now (parties only)",
-  request: { params: appointmentIdParamSchema },
-  responses: { 200: jsonResponse(roomStatusSchema, "The channel's live status"), ...errorResponses },
-});
+const twilioStatusRoute = statusRoute("/api/appointments/video-status/{id}/", "Who is in the appointment's video room now (parties only)");
+const agoraStatusRoute = statusRoute("/api/v1/video/video-calls/{id}/status/", "Who is in the appointment's Agora channel now (parties only)");
 
 const eventsRoute = authedRoute({
   method: "get",

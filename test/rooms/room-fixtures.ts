@@ -101,3 +101,33 @@ export function shuffledWithDuplicates<T>(events: readonly T[], random: () => nu
 
 /** Everything but the log, which records arrival order by design. */
 export const withoutLog = ({ log: _log, ...rest }: RoomState) => rest;
+
+/** The parties of `twilioSessionParams`: Twilio gives each connection its own ParticipantSid. */
+export const sessionParticipants = {
+  therapist: { sid: "PA0000000000000000000000000000000a", identity: "therapist:7" },
+  therapistAgain: { sid: "PA0000000000000000000000000000000b", identity: "therapist:7" },
+  patient: { sid: "PA0000000000000000000000000000000c", identity: "patient:9" },
+  patientAgain: { sid: "PA0000000000000000000000000000000d", identity: "patient:9" },
+};
+
+/**
+ * A whole Twilio session's callbacks: both parties reconnect (as new participants), track events
+ * in between, the room ends. `at(n)` is second n of the session in epoch ms.
+ */
+export function twilioSessionParams(at: (second: number) => number): FormParams[] {
+  const { therapist, therapistAgain, patient, patientAgain } = sessionParticipants;
+  return [
+    twilioParams("room-created", at(0), 0),
+    twilioParams("participant-connected", at(1), 1, therapist),
+    twilioParams("track-added", at(2), 2, therapist),
+    twilioParams("participant-connected", at(5), 3, patient),
+    twilioParams("participant-disconnected", at(60), 4, patient),
+    twilioParams("participant-connected", at(65), 5, patientAgain),
+    twilioParams("participant-disconnected", at(100), 6, therapist),
+    twilioParams("participant-connected", at(110), 7, therapistAgain),
+    twilioParams("track-disabled", at(200), 8, patientAgain),
+    twilioParams("participant-disconnected", at(300), 9, patientAgain),
+    twilioParams("participant-disconnected", at(301), 10, therapistAgain),
+    twilioParams("room-ended", at(310), 11),
+  ];
+}

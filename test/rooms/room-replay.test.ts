@@ -1,27 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { RoomEvent } from "../../src/rooms/room-events";
-import { agoraEvent, replay, seconds, seededRandom, shuffledWithDuplicates, twilioEvent, withoutLog } from "./room-fixtures";
+import { twilioRoomEvent, type RoomEvent } from "../../src/rooms/room-events";
+import { agoraEvent, replay, seconds, seededRandom, sessionParticipants, shuffledWithDuplicates, twilioSessionParams, withoutLog } from "./room-fixtures";
 
-const therapist = { sid: "PA0000000000000000000000000000000a", identity: "therapist:7" };
-const therapistAgain = { sid: "PA0000000000000000000000000000000b", identity: "therapist:7" };
-const patient = { sid: "PA0000000000000000000000000000000c", identity: "patient:9" };
-const patientAgain = { sid: "PA0000000000000000000000000000000d", identity: "patient:9" };
-
-// Twilio gives each connection its own ParticipantSid, so a reconnect is a new participant.
-const twilioSession: RoomEvent[] = [
-  twilioEvent("room-created", seconds(0), 0),
-  twilioEvent("participant-connected", seconds(1), 1, therapist),
-  twilioEvent("track-added", seconds(2), 2, therapist),
-  twilioEvent("participant-connected", seconds(5), 3, patient),
-  twilioEvent("participant-disconnected", seconds(60), 4, patient),
-  twilioEvent("participant-connected", seconds(65), 5, patientAgain),
-  twilioEvent("participant-disconnected", seconds(100), 6, therapist),
-  twilioEvent("participant-connected", seconds(110), 7, therapistAgain),
-  twilioEvent("track-disabled", seconds(200), 8, patientAgain),
-  twilioEvent("participant-disconnected", seconds(300), 9, patientAgain),
-  twilioEvent("participant-disconnected", seconds(301), 10, therapistAgain),
-  twilioEvent("room-ended", seconds(310), 11),
-];
+const { therapist, therapistAgain, patient, patientAgain } = sessionParticipants;
+const twilioSession = twilioSessionParams(seconds).map((params) => twilioRoomEvent(params)!);
 
 // Agora keeps the uid across rejoins and orders each user's events by clientSeq.
 const agoraSession: RoomEvent[] = [

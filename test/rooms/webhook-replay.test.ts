@@ -4,11 +4,7 @@ import { twilioRoomEvent } from "../../src/rooms/room-events";
 import type { RoomState } from "../../src/rooms/room-state";
 import { createAppointment, createUser } from "../support/fixtures";
 import { postTwilio, roomOf } from "../webhooks/signed-webhooks";
-import { inRoom, replay, seededRandom, shuffledWithDuplicates, twilioParams, withoutLog } from "./room-fixtures";
-
-const therapist = { sid: "PA0000000000000000000000000000001a", identity: "therapist:7" };
-const therapistAgain = { sid: "PA0000000000000000000000000000001b", identity: "therapist:7" };
-const patient = { sid: "PA0000000000000000000000000000001c", identity: "patient:9" };
+import { inRoom, replay, seededRandom, shuffledWithDuplicates, twilioSessionParams, withoutLog } from "./room-fixtures";
 
 it("a shuffled stream with redeliveries, posted concurrently to the webhook, ends in the in-order state", async () => {
   const appointment = await createAppointment({ psychologist: await createUser("psychologist"), patient: await createUser("patient"), startsInMinutes: -10 });
@@ -16,17 +12,7 @@ it("a shuffled stream with redeliveries, posted concurrently to the webhook, end
   // Recent times, so no alarm the stream schedules comes due while it is posted.
   const start = Date.now() - 600_000;
   const t = (seconds: number) => start + seconds * 1000;
-  const session = [
-    twilioParams("room-created", t(0), 0),
-    twilioParams("participant-connected", t(1), 1, therapist),
-    twilioParams("track-added", t(2), 2, therapist),
-    twilioParams("participant-connected", t(5), 3, patient),
-    twilioParams("participant-disconnected", t(100), 4, therapist),
-    twilioParams("participant-connected", t(110), 5, therapistAgain),
-    twilioParams("participant-disconnected", t(300), 6, patient),
-    twilioParams("participant-disconnected", t(301), 7, therapistAgain),
-    twilioParams("room-ended", t(310), 8),
-  ].map((params) => inRoom(params, roomName));
+  const session = twilioSessionParams(t).map((params) => inRoom(params, roomName));
 
   const delivered = shuffledWithDuplicates(session, seededRandom(42));
   expect(delivered.length).toBeGreaterThan(session.length);
