@@ -21,6 +21,8 @@ interface Runtime {
   ready: Promise<URL>;
   dispatchFetch(url: string, init?: RequestInit): Promise<Response>;
   getD1Database(bindingName: string): Promise<D1Database>;
+  /** The Worker's handlers beyond fetch: `scheduled` runs its Cron Trigger. */
+  getWorker(): Promise<{ scheduled(options: { scheduledTime?: Date; cron?: string }): Promise<{ outcome: string; noRetry: boolean }> }>;
   dispose(): Promise<void>;
 }
 
