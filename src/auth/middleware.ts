@@ -44,7 +44,7 @@ export function bearerToken(request: Request): string | undefined {
  */
 export function callerToken(request: Request): string | undefined {
   const bearer = bearerToken(request);
-  if (bearer || request.headers.get("upgrade")?.toLowerCase() !== "websocket") return bearer;
+  if (bearer || request.method !== "GET" || request.headers.get("upgrade")?.toLowerCase() !== "websocket") return bearer;
   const protocols = webSocketProtocols(request);
   const offered = protocols.indexOf(bearerProtocol);
   return (offered === -1 ? undefined : protocols[offered + 1]) || new URL(request.url).searchParams.get("token") || undefined;
