@@ -12,7 +12,8 @@ CREATE TABLE reminders (
   offset_minutes      INTEGER NOT NULL DEFAULT 0,
   -- The appointment start this message is about: a reschedule makes new rows, never reuses old ones.
   starts_at           INTEGER NOT NULL,
-  -- A notice's calendar-invite revision (ICS SEQUENCE); 0 for reminders.
+  -- The appointment's calendar-invite revision when the row was written (ICS SEQUENCE on notices):
+  -- moving a session away and back again makes new rows rather than reusing the old start's.
   sequence            INTEGER NOT NULL DEFAULT 0,
   previous_starts_at  INTEGER,
   due_at              INTEGER NOT NULL,

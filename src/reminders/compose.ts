@@ -70,7 +70,8 @@ export function composeMessage(message: ClaimedMessage, settings: ComposeSetting
 function renderFor(message: ClaimedMessage, input: AppointmentMessageInput, now: number): RenderedMessage {
   switch (message.kind) {
     case "reminder":
-      return renderReminder({ ...input, kind: message.offset_minutes, now });
+      // A reminder sent late (a retry, catch-up after downtime) counts down from the real lead time.
+      return renderReminder({ ...input, kind: Math.max(1, Math.min(message.offset_minutes, Math.ceil((message.starts_at - now) / 60))), now });
     case "rescheduled":
       return renderNotice({ ...input, kind: "rescheduled", previousStartsAt: message.previous_starts_at ?? message.starts_at });
     default:

@@ -59,6 +59,14 @@ function contactSkipReason(user: string, channel: string): string {
   END`;
 }
 
+/**
+ * The appointment's invite revision: part of every row's key, so a session moved away and back
+ * again gets fresh rows for its old start instead of finding them skipped as "moved".
+ */
+function currentInviteSequence(appointment: string): string {
+  return `COALESCE((SELECT i.sequence FROM appointment_invites i WHERE i.appointment_id = ${appointment}.id), 0)`;
+}
+
 /** One message decided for an appointment, to be written for both parties on both channels. */
 export type PlannedMessage = {
   appointmentId: number;
@@ -78,8 +86,7 @@ export const insertPlannedSql = `
   INSERT OR IGNORE INTO reminders (appointment_id, recipient_id, channel, kind, offset_minutes, starts_at, sequence,
     previous_starts_at, due_at, status, skip_reason, created_at, updated_at)
   SELECT a.id, u.id, ch.channel, p.kind, p.offset_minutes, a.starts_at,
-    CASE WHEN p.kind = 'reminder' THEN 0
-         ELSE COALESCE((SELECT i.sequence FROM appointment_invites i WHERE i.appointment_id = a.id), 0) END,
+    ${currentInviteSequence("a")},
     p.previous_starts_at,
     CASE WHEN p.kind = 'reminder' THEN a.starts_at - p.offset_minutes * 60 ELSE ?2 END,
     CASE WHEN COALESCE(p.skip_reason, ${contactSkipReason("u", "ch.channel")}) IS NULL THEN 'pending' ELSE 'skipped' END,
@@ -127,7 +134,8 @@ export const unplannedAppointmentsSql = `
     AND a.status IN ('scheduled', 'confirmed') AND a.session_type = 'telehealth'
     AND NOT EXISTS (
       SELECT 1 FROM reminders r
-      WHERE r.appointment_id = a.id AND r.starts_at = a.starts_at AND r.kind = 'reminder' AND r.offset_minutes = ?3)`;
+      WHERE r.appointment_id = a.id AND r.starts_at = a.starts_at AND r.kind = 'reminder' AND r.offset_minutes = ?3
+        AND r.sequence = ${currentInviteSequence("a")})`;
 
 export type StartRange = { offsetMinutes: number; startsAfter: number; startsAtOrBefore: number };
 

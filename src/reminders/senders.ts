@@ -24,7 +24,8 @@ export function deliveryFromEnv(env: Env): Deliver {
 
 function whatsAppDelivery(env: Env): (message: OutgoingWhatsApp, reminderId: number, now: number) => Promise<SendResult> {
   const settings: WhatsAppSenderSettings = {
-    from: optional(env.TWILIO_WHATSAPP_FROM) ?? "",
+    // The number alone; a "whatsapp:" prefix pasted from Twilio's console is tolerated.
+    from: optional(env.TWILIO_WHATSAPP_FROM)?.replace(/^whatsapp:/, "") ?? "",
     statusCallbackUrl: `${env.PUBLIC_BASE_URL.replace(/\/+$/, "")}${twilioMessagesWebhookPath}`,
   };
   const accountSid = optional(env.TWILIO_ACCOUNT_SID);

@@ -76,6 +76,20 @@ describe("the reminder consumer", () => {
     ]);
   });
 
+  it("counts down from the real lead time when a reminder goes out late", async () => {
+    const startsAt = freshStart();
+    const appointment = await appointmentAt(startsAt, await parties());
+    // The cron was down until 10 minutes before: the 15-minute reminder still goes, truthfully worded.
+    const now = startsAt - 10 * MINUTE + 20;
+    await deliver(await runCron(now), { now });
+    expect(twilio.requests.map((r) => r.form.Body?.split("\n")[0])).toEqual(["Starting in 10 Minutes!", "Starting in 10 Minutes!"]);
+    expect(postmark.requests.map((r) => r.body.Subject).sort()).toEqual([
+      "Starting in 10 Minutes: your appointment with Dr. Alan Smith",
+      "Starting in 10 Minutes: your appointment with Jane Doe",
+    ]);
+    expect((await ledgerRows(appointment.id)).filter((row) => row.status === "sent").map((row) => row.offset_minutes)).toEqual([15, 15, 15, 15]);
+  });
+
   it("sends the approved content template with numbered variables when one is configured", async () => {
     const { appointment, now, queued } = await hourRemindersQueued({ patient: { timezone: "Europe/Berlin" } });
     await deliver(queued, { now, overrides: { TWILIO_WHATSAPP_CONTENT_SID_1H: "HX0000000000000000000000000000001h" } });

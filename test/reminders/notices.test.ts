@@ -89,6 +89,23 @@ describe("booking, reschedule and cancellation notices", () => {
     expect(await runCron(newStart - 24 * HOUR)).toHaveLength(4);
   });
 
+  it("plans a session moved away and back again afresh", async () => {
+    const who = await parties();
+    const startsAt = freshStart();
+    const appointment = await appointmentAt(startsAt, who);
+    const now = startsAt - 22 * HOUR;
+    await runCron(now);
+    for (const date of [startsAt + HOUR, startsAt]) {
+      await callJson(`/api/appointments/${appointment.id}/`, { method: "PATCH", as: who.psychologist, body: { appointment_date: iso(date) } });
+    }
+    // The 24-hour reminders again, and the latest reschedule notices (the first ones were superseded).
+    expect(await runCron(now + 60)).toHaveLength(4 + 4);
+    expect((await ledgerLines(appointment)).filter((line) => line.startsWith("reminder") && line.includes("patient email"))).toEqual([
+      "reminder 1440 patient email skipped appointment_moved",
+      "reminder 1440 patient email pending",
+    ]);
+  });
+
   it("on a cancellation skips what was still to send and sends a CANCEL invite", async () => {
     const who = await parties();
     const startsAt = freshStart();

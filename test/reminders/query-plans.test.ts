@@ -12,7 +12,7 @@ describe("reminder query plans", () => {
   it("finds due appointments by start range and probes the ledger by its unique key", async () => {
     const detail = await plan(unplannedAppointmentsSql, 0, 3600, 60);
     expect(detail).toContain("SEARCH a USING INDEX appointments_start (starts_at>? AND starts_at<?)");
-    expect(detail).toContain("USING COVERING INDEX sqlite_autoindex_reminders_1 (appointment_id=? AND starts_at=? AND kind=? AND offset_minutes=?)");
+    expect(detail).toContain("USING COVERING INDEX sqlite_autoindex_reminders_1 (appointment_id=? AND starts_at=? AND kind=? AND offset_minutes=? AND sequence=?)");
     expect(detail).not.toMatch(/\bSCAN (a|r)\b/);
   });
 
