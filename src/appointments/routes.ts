@@ -3,10 +3,9 @@ import { authedRoute, createRouter, errorResponses, jsonBody, jsonResponse } fro
 import { nowSeconds } from "../time/iso";
 import { findUser } from "../users/queries";
 import { appointmentForCaller } from "./access";
+import { appointmentBooked, appointmentChanged } from "./lifecycle";
 import { appointmentRoomNameTemplate, bookAppointment, bookingParties } from "./booking";
 import { startRangeInZone } from "./date-range";
-import { noticeAppointmentChange, noticeAppointmentUpdate } from "../reminders/notices";
-import { announceCallCancelled } from "../rooms/room-stub";
 import { updateAppointment } from "./update";
 import { listAppointments } from "./queries";
 import {
@@ -73,7 +72,7 @@ export const appointmentRoutes = createRouter()
       },
       now,
     );
-    await noticeAppointmentChange(c.env, c.executionCtx, { kind: "booked", appointment: row }, now);
+    await appointmentBooked({ env: c.env, ctx: c.executionCtx }, row, now);
     const booked = await appointmentForCaller(c.env.DB, row.id, c.get("caller"), { admins: true });
     return c.json(appointmentDetailView(booked, c.env.MEETING_BASE_URL), 201);
   })
@@ -96,9 +95,9 @@ export const appointmentRoutes = createRouter()
   .openapi(updateRoute, async (c) => {
     const caller = c.get("caller");
     const current = await appointmentForCaller(c.env.DB, c.req.valid("param").id, caller, { admins: true });
-    const changed = await updateAppointment(c.env.DB, current, c.req.valid("json"), caller, nowSeconds());
-    if (changed.status === "cancelled" && changed.video_room_id) await announceCallCancelled(c.env, changed.video_room_id);
+    const now = nowSeconds();
+    const changed = await updateAppointment(c.env.DB, current, c.req.valid("json"), caller, now);
+    await appointmentChanged({ env: c.env, ctx: c.executionCtx }, current, changed, now);
     const updated = await appointmentForCaller(c.env.DB, current.id, caller, { admins: true });
-    await noticeAppointmentUpdate(c.env, c.executionCtx, current, updated, nowSeconds());
     return c.json(appointmentDetailView(updated, c.env.MEETING_BASE_URL), 200);
   });

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { bookAppointment, bookingParties } from "../appointments/booking";
+import { appointmentBooked, appointmentChanged } from "../appointments/lifecycle";
 import { findAppointment, listAppointments, transitionStatus, type AppointmentWithParties } from "../appointments/queries";
 import { appointmentIdParamSchema, type AppointmentStatus } from "../appointments/schemas";
 import type { AppEnv } from "../env";
@@ -104,6 +105,7 @@ export const videoCallRoutes = createRouter()
         fields: { start: "scheduled_time", psychologist: "doctor", patient: "patient" },
       },
     );
+    await appointmentBooked({ env: c.env, ctx: c.executionCtx }, row, now);
     return c.json(videoCallView(await reread(c.env.DB, row.id)), 201);
   })
   .openapi(detailRoute, async (c) => {
@@ -116,12 +118,12 @@ export const videoCallRoutes = createRouter()
     const call = await videoCallForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: false });
     const now = nowSeconds();
     const change = { from: ["ongoing" as const], to: "completed" as const, endedAt: now, refusal: "Only an ongoing call can be ended" };
-    return c.json(await moveCall(c.env.DB, call, change, now), 200);
+    return c.json(videoCallView(await moveCall(c, call, change, now)), 200);
   })
   .openapi(cancelRoute, async (c) => {
     const call = await videoCallForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: true });
     const change = { from: ["scheduled" as const, "confirmed" as const], to: "cancelled" as const, refusal: "Only a scheduled call can be cancelled" };
-    return c.json(await moveCall(c.env.DB, call, change, nowSeconds()), 200);
+    return c.json(videoCallView(await moveCall(c, call, change, nowSeconds())), 200);
   });
 
 /**
@@ -169,13 +171,16 @@ type StatusChange = { from: AppointmentStatus[]; to: AppointmentStatus; endedAt?
 
 /**
  * Applies a status change if the call is still in one of `from` (conditionally, so two racing
- * requests cannot both apply it); otherwise a 400 with the refusal and the call's status.
+ * requests cannot both apply it) and lets the parties and the room know; otherwise a 400 with
+ * the refusal and the call's status.
  */
-async function moveCall(db: D1Database, call: AppointmentWithParties, change: StatusChange, now: number) {
+async function moveCall(c: Context<AppEnv>, call: AppointmentWithParties, change: StatusChange, now: number): Promise<AppointmentWithParties> {
+  const db = c.env.DB;
   const moved = await transitionStatus(db, call.id, change.from, change.to, now, change.endedAt === undefined ? {} : { endedAt: change.endedAt });
   const current = await reread(db, call.id);
   if (!moved) throw badRequest(`${change.refusal}; this call is ${videoCallStatus(current.status)}`);
-  return videoCallView(current);
+  await appointmentChanged({ env: c.env, ctx: c.executionCtx }, call, moved, now);
+  return current;
 }
 
 async function reread(db: D1Database, id: number): Promise<AppointmentWithParties> {

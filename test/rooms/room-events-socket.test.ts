@@ -85,6 +85,16 @@ describe("GET /api/appointments/video-events/<id>/", () => {
     events.socket.close(1000, "done");
   });
 
+  it("tells watchers when a call is cancelled through the video-calls API too", async () => {
+    const appointment = await createAppointment({ psychologist, patient: client, startsInMinutes: 60, videoProvider: "agora" });
+    const events = listen(await openEvents(eventsPath(appointment.id), { "sec-websocket-protocol": `bearer, ${await tokenFor(client)}` }));
+    const cancelled = await call(`/api/v1/video/video-calls/${appointment.id}/cancel/`, { method: "POST", as: psychologist });
+    expect(cancelled.status).toBe(200);
+    await events.until(2);
+    expect(events.received[1]).toMatchObject({ type: "call.cancelled" });
+    events.socket.close(1000, "done");
+  });
+
   it("is for the two parties only, and only as a WebSocket", async () => {
     const appointment = await createAppointment({ psychologist, patient: client, startsInMinutes: 5 });
     const strangers = await openEvents(eventsPath(appointment.id), { "sec-websocket-protocol": `bearer, ${await tokenFor(stranger)}` });

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callJson } from "../support/api";
 import { createAppointment, createUser, type UserFixture } from "../support/fixtures";
@@ -74,5 +75,22 @@ describe("POST /api/v1/video/video-calls/<id>/cancel/", () => {
     const twilio = await agoraCall({ videoProvider: "twilio", startsInMinutes: 60 * 72 });
     expect((await post(twilio.id, "cancel", doctor)).body.error).toContain("/api/appointments/");
     expect(await post(999_999, "cancel", admin)).toEqual({ status: 404, body: { error: "Video call not found" } });
+  });
+});
+
+describe("what booking and cancelling a call sets off", () => {
+  it("confirms a booked call to both parties and tells them when it is cancelled, through the reminder ledger", async () => {
+    const [doctor, patient] = await Promise.all([createUser("psychologist"), createUser("patient")]);
+    const scheduledTime = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const booked = await callJson(calls, { method: "POST", as: doctor, body: { doctor: doctor.id, patient: patient.id, scheduled_time: scheduledTime } });
+    expect(booked).toMatchObject({ status: 201, body: { status: "scheduled" } });
+    const notices = async () =>
+      (await env.DB.prepare("SELECT kind, channel, recipient_id FROM reminders WHERE appointment_id = ? AND kind <> 'reminder' ORDER BY id").bind(booked.body.id).all()).results;
+    const bothParties = (kind: string) =>
+      [doctor.id, patient.id].flatMap((id) => ["whatsapp", "email"].map((channel) => ({ kind, channel, recipient_id: id })));
+    expect(await notices()).toEqual(expect.arrayContaining(bothParties("booked")));
+
+    expect((await post(booked.body.id, "cancel", patient)).status).toBe(200);
+    expect(await notices()).toEqual(expect.arrayContaining([...bothParties("booked"), ...bothParties("cancelled")]));
   });
 });
