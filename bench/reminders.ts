@@ -9,7 +9,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dueStartRanges } from "../src/reminders/due-reminders";
-import { claimOpenRowsSql, REQUEUE_AFTER_SECONDS, unplannedAppointmentsSql } from "../src/reminders/ledger";
+import { unplannedAppointmentsSql } from "../src/reminders/ledger";
+import { claimOpenRowsSql, REQUEUE_AFTER_SECONDS } from "../src/reminders/ledger-claims";
 import { parseReminderOffsets } from "../src/reminders/offsets";
 import { startBuiltWorker } from "./support/built-worker";
 

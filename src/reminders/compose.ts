@@ -1,6 +1,6 @@
 import { meetingUrl } from "../appointments/views";
 import { appointmentIcsUid, buildIcs, type IcsPerson } from "./ics";
-import type { ClaimedMessage } from "./ledger";
+import type { ClaimedMessage } from "./ledger-claims";
 import { displayName, renderNotice, renderReminder, reminderTemplateVariables, type AppointmentMessageInput, type RenderedMessage } from "./render";
 
 /** A message ready for a channel's sender: addressed, worded, nothing left to look up. */

@@ -1,15 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { nowSeconds } from "../time/iso";
 import { composeMessage, type ComposeSettings } from "./compose";
-import {
-  claimRowsForSending,
-  findRowStates,
-  loadClaimedMessages,
-  recordOutcome,
-  recordRetriesExhausted,
-  type ClaimedMessage,
-  type RowOutcome,
-} from "./ledger";
+import { claimRowsForSending, findRowStates, loadClaimedMessages, type ClaimedMessage } from "./ledger-claims";
+import { recordOutcome, recordRetriesExhausted, type RowOutcome } from "./ledger-outcomes";
 import { parseReminderOffsets } from "./offsets";
 import { sendDecision } from "./send-decision";
 import { retryDelaySeconds } from "./send-failure";

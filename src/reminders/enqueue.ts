@@ -1,4 +1,4 @@
-import { claimOpenRowsForQueue, claimRowsForQueue, releaseQueueClaims } from "./ledger";
+import { claimOpenRowsForQueue, claimRowsForQueue, releaseQueueClaims } from "./ledger-claims";
 
 /** The queue's message: only the ledger row's id; the consumer reads everything else fresh. */
 export type ReminderQueueMessage = { reminderId: number };

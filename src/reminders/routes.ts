@@ -5,7 +5,7 @@ import { pageBounds, pageEnvelope, pageEnvelopeSchema, pageQueryFields } from ".
 import { authedRoute, createRouter, errorResponses, jsonResponse } from "../router";
 import { isoFromSeconds, nowSeconds } from "../time/iso";
 import { verifiedTwilioForm } from "../webhooks/verified-twilio-form";
-import { deliveryStatuses, recordDeliveryStatus, type DeliveryStatus } from "./ledger";
+import { deliveryStatuses, recordDeliveryStatus, type DeliveryStatus } from "./ledger-outcomes";
 import { listOutbox, type OutboxRow } from "./outbox";
 import { twilioMessagesWebhookPath } from "./senders";
 

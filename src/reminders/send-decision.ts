@@ -1,4 +1,4 @@
-import type { ClaimedMessage } from "./ledger";
+import type { ClaimedMessage } from "./ledger-claims";
 import { planReminders } from "./reminder-plan";
 
 export type SendDecision =

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { REMINDERS_DEAD_LETTER_QUEUE } from "../../src/reminders/consumer";
-import { LEASE_SECONDS } from "../../src/reminders/ledger";
+import { LEASE_SECONDS } from "../../src/reminders/ledger-claims";
 import { renderReminder } from "../../src/reminders/render";
 import { useOutboundStandIn } from "../support/outbound";
 import { appointmentAt, deliver, freshStart, HOUR, ledgerLines, ledgerRows, meetingUrlOf, MINUTE, parties, providerStandIns, runCron, useEmptyLedger } from "./support";

@@ -1,7 +1,7 @@
 import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { REQUEUE_AFTER_SECONDS } from "../../src/reminders/ledger";
+import { REQUEUE_AFTER_SECONDS } from "../../src/reminders/ledger-claims";
 import { useOutboundStandIn } from "../support/outbound";
 import { appointmentAt, deliver, freshStart, HOUR, ledgerLines, ledgerRows, MINUTE, parties, providerStandIns, runCron, useEmptyLedger } from "./support";
 

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { claimOpenRowsSql, insertPlannedSql, unplannedAppointmentsSql } from "../../src/reminders/ledger";
+import { insertPlannedSql, unplannedAppointmentsSql } from "../../src/reminders/ledger";
+import { claimOpenRowsSql } from "../../src/reminders/ledger-claims";
 
 async function plan(sql: string, ...values: unknown[]): Promise<string> {
   const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...values).all<{ detail: string }>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ClaimedMessage } from "../../src/reminders/ledger";
+import type { ClaimedMessage } from "../../src/reminders/ledger-claims";
 import { sendDecision } from "../../src/reminders/send-decision";
 
 const HOUR = 3600;
