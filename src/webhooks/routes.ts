@@ -2,7 +2,8 @@ import { optional } from "../env";
 import { ApiError, badRequest } from "../errors";
 import { agoraChannelEvent, twilioRoomEvent, type RoomEvent } from "../rooms/room-events";
 import { roomStub } from "../rooms/room-stub";
-import { createRouter } from "../router";
+import { createRoute, z } from "@hono/zod-openapi";
+import { createRouter, errorResponses, jsonResponse } from "../router";
 import { verifyAgoraNcsSignature } from "../video/agora/ncs-signature";
 import { verifiedTwilioForm } from "./verified-twilio-form";
 
@@ -11,13 +12,41 @@ import { verifiedTwilioForm } from "./verified-twilio-form";
  * provider's signature before anything is parsed or stored. Both answer 200 with what became of
  * the event, 400 when a signed body is not an event we can read, 403 when the signature fails.
  */
+const deliveryBodySchema = z
+  .object({ delivery: z.enum(["applied", "duplicate", "ignored"]).openapi({ description: "ignored: an unknown room, or another Agora product" }) })
+  .openapi("WebhookDelivery");
+
+// Documented without a request schema: the signature must be checked on the raw body first.
+const webhookResponses = {
+  200: jsonResponse(deliveryBodySchema, "Stored before this answer (or ignored)"),
+  400: errorResponses[400],
+  403: errorResponses[403],
+  413: { description: "Body over 64 KiB" },
+} as const;
+
+const twilioVideoRoute = createRoute({
+  method: "post",
+  path: "/api/webhooks/twilio/video",
+  summary: "Twilio Video room status callback (signed with X-Twilio-Signature)",
+  description: "Form-encoded; room-created, room-ended, participant-connected/-disconnected, track and recording events.",
+  responses: webhookResponses,
+});
+
+const agoraNcsRoute = createRoute({
+  method: "post",
+  path: "/api/webhooks/agora/ncs",
+  summary: "Agora NCS RTC channel event (signed with Agora-Signature-V2, or Agora-Signature)",
+  description: "JSON; channel create/destroy, broadcaster and audience join/leave, role changes. Other products are ignored.",
+  responses: webhookResponses,
+});
+
 export const webhookRoutes = createRouter()
-  .post("/api/webhooks/twilio/video", async (c) => {
+  .openapi(twilioVideoRoute, async (c) => {
     const event = twilioRoomEvent(await verifiedTwilioForm(c));
     if (!event) throw badRequest("Not a Twilio Video room status callback");
     return c.json({ delivery: await deliver(c.env, event) }, 200);
   })
-  .post("/api/webhooks/agora/ncs", async (c) => {
+  .openapi(agoraNcsRoute, async (c) => {
     // The signature covers the bytes Agora sent, so they are read raw and parsed only once verified.
     const rawBody = await c.req.text();
     const secret = optional(c.env.AGORA_NCS_SECRET);
@@ -27,7 +56,7 @@ export const webhookRoutes = createRouter()
     if (!signed) throw new ApiError(403, "Invalid webhook signature");
     const body = parseJson(rawBody);
     // Notices of other Agora products (recording, media push) are theirs, not a room's.
-    if (isOtherAgoraProduct(body)) return c.json({ delivery: "ignored" }, 200);
+    if (isOtherAgoraProduct(body)) return c.json({ delivery: "ignored" as const }, 200);
     const event = agoraChannelEvent(body);
     if (!event) throw badRequest("Not an Agora RTC channel event");
     return c.json({ delivery: await deliver(c.env, event) }, 200);
