@@ -23,7 +23,7 @@ const asymmetricAlgorithms = new Set(["RS256", "ES256"]);
  * the key is (shared secret → HS256, JWKS → RS256/ES256), never trusted from the header alone,
  * so `alg: none` and algorithm-confusion tokens fail.
  */
-export async function verifyCallerToken(token: string, config: TokenConfig): Promise<Caller> {
+export async function verifyCallerToken(token: string, config: TokenConfig, now = Math.floor(Date.now() / 1000)): Promise<Caller> {
   const header = decodeHeader(token);
   const algorithm = header.alg;
   let key: Parameters<typeof jwt.verify>[1];
@@ -42,6 +42,8 @@ export async function verifyCallerToken(token: string, config: TokenConfig): Pro
   const payload = (verified?.payload ?? {}) as Record<string, unknown>;
 
   if (typeof payload.exp !== "number") throw unauthorized("Invalid token: missing exp");
+  // The library skips its expiry check for a falsy `exp`, so `exp: 0` would never expire.
+  if (payload.exp <= now) throw unauthorized(verificationFailures.EXPIRED!);
   if (config.issuer && payload.iss !== config.issuer) throw unauthorized("Invalid token: wrong issuer");
   if (config.audience && !audienceMatches(payload.aud, config.audience)) throw unauthorized("Invalid token: wrong audience");
 

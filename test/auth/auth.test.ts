@@ -27,6 +27,14 @@ describe("authentication on /api routes", () => {
     expect(await callJson("/api/users/me", { token })).toEqual({ status: 401, body: { error: "Token has expired" } });
   });
 
+  it.each([
+    ["exp 0, the epoch", 0],
+    ["exp long past", 1],
+  ])("rejects a token with %s (a falsy exp must not mean 'never expires')", async (_, exp) => {
+    const token = await tokenFor(patient, { exp });
+    expect(await callJson("/api/users/me", { token })).toEqual({ status: 401, body: { error: "Token has expired" } });
+  });
+
   it("rejects a token signed with another secret", async () => {
     const token = await jwt.sign({ sub: "77", email: patient.email, role: "patient", exp: inAnHour() }, "some-other-secret");
     expect(await callJson("/api/users/me", { token })).toEqual({ status: 401, body: { error: "Invalid token: bad signature" } });
