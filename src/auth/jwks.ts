@@ -1,11 +1,15 @@
 type JsonWebKeyWithKid = JsonWebKey & { kid: string };
 
 const cacheTtlMs = 10 * 60 * 1000;
+// Anyone can send a token with a made-up `kid`; refetching for each would let them make every
+// request a round trip to the identity provider.
+const unknownKidRefetchMs = 60 * 1000;
 const cache = new Map<string, { keys: JsonWebKeyWithKid[]; fetchedAt: number }>();
 
 /**
  * The identity provider's signing keys, cached per isolate so a request costs no round trip.
- * An unknown `kid` refetches once: providers rotate keys and publish the new one first.
+ * An unknown `kid` refetches, at most once a minute: providers rotate keys and publish the new
+ * one first.
  */
 export async function findJwksKey(url: string, kid: string | undefined, now = Date.now()): Promise<JsonWebKeyWithKid | undefined> {
   const cached = cache.get(url);
@@ -13,6 +17,7 @@ export async function findJwksKey(url: string, kid: string | undefined, now = Da
   const match = (keys: JsonWebKeyWithKid[]) => keys.find((key) => kid === undefined || key.kid === kid);
   const hit = fresh && match(fresh);
   if (hit) return hit;
+  if (cached && now - cached.fetchedAt < unknownKidRefetchMs) return undefined;
   const keys = await fetchJwks(url);
   cache.set(url, { keys, fetchedAt: now });
   return match(keys);
