@@ -103,6 +103,7 @@ export class RoomObject extends DurableObject<Env> {
   /** Reconciles with Twilio's list of connected participants; a failed read waits for the next alarm. */
   private async heal(roomSid: string): Promise<void> {
     const credentials = { baseUrl: this.env.TWILIO_VIDEO_BASE_URL, apiKeySid: this.env.TWILIO_API_KEY_SID, apiKeySecret: this.env.TWILIO_API_KEY_SECRET };
+    const listedFrom = this.state;
     try {
       const connected = await listConnectedParticipants(credentials, roomSid);
       const listed = connected.map((participant) => ({
@@ -110,7 +111,8 @@ export class RoomObject extends DurableObject<Env> {
         identity: participant.identity,
         ...(participant.start_time && { connectedAt: Date.parse(participant.start_time) }),
       }));
-      const { state, changes } = reconcileParticipants(this.state, listed, Date.now());
+      // Webhooks may have been applied while the list was in flight; reconcile against the state now.
+      const { state, changes } = reconcileParticipants(this.state, listed, Date.now(), listedFrom);
       if (changes.length > 0) await this.commit(state, changes);
     } catch (error) {
       log({ event: "room_heal_failed", room_sid: roomSid, kind: errorKind(error) });

@@ -105,20 +105,24 @@ export function applyRoomEvent(state: RoomState, event: RoomEvent): RoomUpdate &
  * participant we never heard of is added as connected from `connectedAt` (or `now`); one we
  * think connected but the list omits is disconnected at `now`. A participant whose disconnect
  * we already have stays disconnected: Twilio gives a reconnect a new ParticipantSid.
+ * `listedFrom` is the state when the list was asked for: a join applied since is newer than the
+ * list, so the list's silence about it proves nothing.
  */
 export function reconcileParticipants(
   state: RoomState,
   connectedFromApi: ReadonlyArray<{ key: string; identity: string; connectedAt?: number }>,
   now: number,
+  listedFrom: RoomState = state,
 ): RoomUpdate {
   const known = new Set(state.participants.map((participant) => participant.key));
   const listed = new Set(connectedFromApi.map((participant) => participant.key));
+  const connectedWhenAsked = new Set(listedFrom.participants.filter((participant) => participant.status === "connected").map((participant) => participant.key));
   const corrections: Array<{ who: { key: string; identity: string }; transition: Transition }> = [
     ...connectedFromApi
       .filter((participant) => !known.has(participant.key))
       .map((who) => ({ who, transition: { eventId: `reconcile:${who.key}:${now}`, kind: "connected" as const, at: who.connectedAt ?? now } })),
     ...state.participants
-      .filter((participant) => participant.status === "connected" && !listed.has(participant.key))
+      .filter((participant) => participant.status === "connected" && connectedWhenAsked.has(participant.key) && !listed.has(participant.key))
       .map((who) => ({ who, transition: { eventId: `reconcile:${who.key}:${now}`, kind: "disconnected" as const, at: now } })),
   ];
   const next = settle({

@@ -92,6 +92,25 @@ describe("RoomObject", () => {
     expect(await stored(stub)).toMatchObject({ room: { status: "completed" }, alarm: null });
   });
 
+  it("does not disconnect a participant whose join webhook arrived while the Rooms API list was in flight", async () => {
+    const { roomName, stub } = await appointmentRoom("twilio");
+    await postTwilio(inRoom(twilioParams("participant-connected", minutesAgo(5), 1, therapist), roomName));
+    // The list is taken before the patient joins; their join webhook lands before the list's answer.
+    outbound.use(
+      http.get(`${env.TWILIO_VIDEO_BASE_URL}/v1/Rooms/${ROOM_SID}/Participants`, async () => {
+        const listed = twilioParticipants([{ ...therapist, since: minutesAgo(5) }]);
+        await postTwilio(inRoom(twilioParams("participant-connected", Date.now(), 2, patient), roomName));
+        return listed;
+      }),
+    );
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const { room } = await stored(stub);
+    expect(room?.participants.map(({ key, status }) => ({ key, status }))).toEqual([
+      { key: therapist.sid, status: "connected" },
+      { key: patient.sid, status: "connected" },
+    ]);
+  });
+
   it("keeps its state and its alarm when the Rooms API fails", async () => {
     const { roomName, stub } = await appointmentRoom("twilio");
     await postTwilio(inRoom(twilioParams("participant-connected", minutesAgo(5), 1, therapist), roomName));
