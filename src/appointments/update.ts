@@ -19,7 +19,7 @@ export async function updateAppointment(
   const reschedule = input.appointment_date !== undefined || input.duration_minutes !== undefined;
   if (reschedule && input.status) throw badRequest("Change the time or the status, not both in one request");
   if (current.status === "cancelled") throw badRequest("Appointment is already cancelled");
-  if (!changeable.has(current.status)) throw badRequest(`A ${current.status} appointment cannot be changed`);
+  if (!changeable.has(current.status)) throw badRequest(`${current.status === "ongoing" ? "An" : "A"} ${current.status} appointment cannot be changed`);
 
   if (reschedule) {
     const startsAt = input.appointment_date ? Math.floor(Date.parse(input.appointment_date) / 1000) : current.starts_at;

@@ -51,6 +51,8 @@ describe("PATCH /api/appointments/<id>/", () => {
     expect(await patch(appointment.id, { status: "confirmed" }, patient)).toEqual({ status: 403, body: { error: "Permission denied" } });
     const done = await createAppointment({ psychologist, patient, startsInMinutes: -300, status: "completed" });
     expect(await patch(done.id, { status: "cancelled" })).toEqual({ status: 400, body: { error: "A completed appointment cannot be changed" } });
+    const live = await createAppointment({ psychologist, patient, startsInMinutes: -10, status: "ongoing" });
+    expect(await patch(live.id, { status: "cancelled" })).toEqual({ status: 400, body: { error: "An ongoing appointment cannot be changed" } });
   });
 
   it("rejects empty, mixed and unknown changes, and strangers", async () => {
