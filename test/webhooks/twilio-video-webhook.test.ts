@@ -1,7 +1,9 @@
-import { env, runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, env, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { app } from "../../src/app";
 import type { RoomState } from "../../src/rooms/room-state";
+import { twilioSignature } from "../../src/video/twilio/webhook-signature";
 import { origin } from "../support/api";
 import { createAppointment, createUser, type UserFixture } from "../support/fixtures";
 import { inRoom, patient, ROOM_SID, therapist, twilioParams } from "../rooms/room-fixtures";
@@ -86,6 +88,22 @@ describe("POST /api/webhooks/twilio/video", () => {
       expect(await response.json()).toEqual({ error: "Invalid webhook signature" });
       expect(await storedState(roomName)).toBeUndefined();
     });
+  });
+
+  it.each(["", " "])("refuses every callback with 403 while the auth token is unset (%j), even one signed with that key", async (unset) => {
+    const { roomName, params } = await twilioRoom();
+    const callback = params("participant-connected", at(1), 1, therapist);
+    // An empty HMAC key cannot be imported, so the empty setting is signed with a blank one.
+    const signature = await twilioSignature(unset || " ", `${env.PUBLIC_BASE_URL}${twilioWebhookPath}`, callback);
+    const request = new Request(`${origin}${twilioWebhookPath}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
+      body: new URLSearchParams([...callback]).toString(),
+    });
+    const response = await app.fetch(request, { ...env, TWILIO_AUTH_TOKEN: unset }, createExecutionContext());
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({ error: "Invalid webhook signature" });
+    expect(await storedState(roomName)).toBeUndefined();
   });
 
   it("acknowledges and ignores rooms no Twilio appointment owns", async () => {
