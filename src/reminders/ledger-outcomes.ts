@@ -34,13 +34,17 @@ export async function recordOutcome(db: D1Database, id: number, outcome: RowOutc
   await statement.run();
 }
 
-/** Rows whose messages ran out of retries (the dead-letter queue): failed, keeping the last error. */
+/**
+ * Rows whose messages ran out of retries (the dead-letter queue): failed, keeping the last error.
+ * A row another delivery is sending under a live lease is left to that send's outcome; if that
+ * claimant dies, the cron queues the row again once its lease is over.
+ */
 export async function recordRetriesExhausted(db: D1Database, ids: readonly number[], now: number): Promise<number> {
   const { meta } = await db
     .prepare(
       `UPDATE reminders SET status = 'failed', last_error = 'retries_exhausted: ' || COALESCE(last_error, 'unknown'),
          lease_until = 0, updated_at = ?2
-       WHERE id IN ${inIds} AND status IN ('pending', 'sending')`,
+       WHERE id IN ${inIds} AND (status = 'pending' OR (status = 'sending' AND lease_until <= ?2))`,
     )
     .bind(idsParam(ids), now)
     .run();

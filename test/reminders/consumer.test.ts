@@ -3,6 +3,7 @@ import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { REMINDERS_DEAD_LETTER_QUEUE } from "../../src/reminders/consumer";
 import { LEASE_SECONDS } from "../../src/reminders/ledger-claims";
+import { recordOutcome } from "../../src/reminders/ledger-outcomes";
 import { renderReminder } from "../../src/reminders/render";
 import { useOutboundStandIn } from "../support/outbound";
 import { appointmentAt, deliver, freshStart, HOUR, ledgerLines, ledgerRows, meetingUrlOf, MINUTE, parties, providerStandIns, runCron, useEmptyLedger } from "./support";
@@ -192,6 +193,16 @@ describe("the reminder consumer", () => {
     const dead = await deliver(queued, { now: now + 300, queue: REMINDERS_DEAD_LETTER_QUEUE });
     expect(dead.ackAll).toBe(true);
     expect((await ledgerRows(appointment.id)).filter((row) => row.status === "failed").map((row) => row.last_error)).toEqual(["retries_exhausted: twilio 502"]);
+  });
+
+  it("a dead letter does not fail a row another consumer is sending under a live lease: that send's outcome is recorded", async () => {
+    const { appointment, now, queued } = await hourRemindersQueued({ psychologist: { whatsapp_opt_in: false, email_opt_in: false }, patient: { email_opt_in: false } });
+    const [id] = queued;
+    // A redelivered copy is mid-send when the original's message runs out of retries.
+    await env.DB.prepare("UPDATE reminders SET status = 'sending', lease_until = ? WHERE id = ?").bind(now + LEASE_SECONDS, id).run();
+    await deliver(queued, { now, queue: REMINDERS_DEAD_LETTER_QUEUE });
+    await recordOutcome(env.DB, id!, { status: "sent", providerMessageId: "SM-live-claim" }, now + 5);
+    expect((await ledgerRows(appointment.id)).find((row) => row.id === id)).toMatchObject({ status: "sent", provider_message_id: "SM-live-claim" });
   });
 
   it("leaves a row another consumer is sending alone until its lease runs out, then takes it over", async () => {
