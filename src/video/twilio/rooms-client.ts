@@ -39,7 +39,7 @@ export async function createOrFetchRoom(credentials: TwilioRestCredentials, room
     StatusCallbackMethod: "POST",
   });
   const response = await twilioFetch(credentials, "/v1/Rooms", { method: "POST", body: form });
-  if (response.ok) return { room: roomSchema.parse(await response.json()), created: true };
+  if (response.ok) return { room: await parsed(response, roomSchema), created: true };
   const error = await twilioError(response);
   if (error.code !== roomExistsCode) throw upstreamError(response.status, error);
   return { room: await fetchRoom(credentials, room.uniqueName), created: false };
@@ -49,21 +49,32 @@ export async function createOrFetchRoom(credentials: TwilioRestCredentials, room
 export async function fetchRoom(credentials: TwilioRestCredentials, nameOrSid: string): Promise<TwilioRoom> {
   const response = await twilioFetch(credentials, `/v1/Rooms/${encodeURIComponent(nameOrSid)}`);
   if (!response.ok) throw upstreamError(response.status, await twilioError(response));
-  return roomSchema.parse(await response.json());
+  return parsed(response, roomSchema);
 }
 
 /** Who Twilio says is connected right now; the room's webhooks may have been lost. */
 export async function listConnectedParticipants(credentials: TwilioRestCredentials, roomSid: string): Promise<ConnectedParticipant[]> {
   const response = await twilioFetch(credentials, `/v1/Rooms/${encodeURIComponent(roomSid)}/Participants?Status=connected&PageSize=50`);
   if (!response.ok) throw upstreamError(response.status, await twilioError(response));
-  return participantsSchema.parse(await response.json()).participants;
+  return (await parsed(response, participantsSchema)).participants;
 }
 
-function twilioFetch(credentials: TwilioRestCredentials, path: string, init: RequestInit = {}): Promise<Response> {
+async function twilioFetch(credentials: TwilioRestCredentials, path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set("authorization", `Basic ${btoa(`${credentials.apiKeySid}:${credentials.apiKeySecret}`)}`);
   headers.set("accept", "application/json");
-  return fetch(`${credentials.baseUrl.replace(/\/+$/, "")}${path}`, { ...init, headers });
+  try {
+    return await fetch(`${credentials.baseUrl.replace(/\/+$/, "")}${path}`, { ...init, headers });
+  } catch {
+    throw new ApiError(502, "Twilio error: Twilio could not be reached");
+  }
+}
+
+/** A successful answer in the shape we rely on; anything else is Twilio's failure, not ours. */
+async function parsed<T extends z.ZodType>(response: Response, schema: T): Promise<z.infer<T>> {
+  const result = schema.safeParse(await response.json().catch(() => undefined));
+  if (!result.success) throw new ApiError(502, "Twilio error: unexpected response");
+  return result.data;
 }
 
 async function twilioError(response: Response): Promise<z.infer<typeof twilioErrorSchema>> {

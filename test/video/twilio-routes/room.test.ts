@@ -115,6 +115,18 @@ describe("POST /api/appointments/video-room/<id>/", () => {
     expect(await callJson(roomPath(row.id), { method: "POST", as: psychologist })).toEqual({ status: 502, body: { error: "Twilio error 20003: Authenticate" } });
   });
 
+  it("maps an unreachable Twilio, or an answer that is not a room, to 502 rather than a 500", async () => {
+    const row = await appointment();
+    outbound.use(http.post(rooms, () => HttpResponse.error()));
+    expect(await callJson(roomPath(row.id), { method: "POST", as: psychologist })).toEqual({ status: 502, body: { error: "Twilio error: Twilio could not be reached" } });
+    outbound.resetHandlers();
+    roomsApi(() => HttpResponse.text("<html>gateway</html>", { status: 201 }));
+    expect(await callJson(roomPath(row.id), { method: "POST", as: psychologist })).toEqual({ status: 502, body: { error: "Twilio error: unexpected response" } });
+    outbound.resetHandlers();
+    roomsApi(() => HttpResponse.json({ sid: "RM0005" }, { status: 201 }));
+    expect(await callJson(roomPath(row.id), { method: "POST", as: psychologist })).toEqual({ status: 502, body: { error: "Twilio error: unexpected response" } });
+  });
+
   it("takes the room size from TWILIO_ROOM_MAX_PARTICIPANTS, 2 when unset, and refuses a nonsensical one", async () => {
     const row = await appointment();
     const sent = roomsApi((form) => HttpResponse.json({ sid: "RM0004", unique_name: form.get("UniqueName"), status: "in-progress" }, { status: 201 }));
