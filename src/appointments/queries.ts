@@ -26,7 +26,7 @@ export type AppointmentWithParties = AppointmentRow & {
   patient_email: string;
 };
 
-const withParties = `
+export const withParties = `
   SELECT a.*, ps.name AS psychologist_name, ps.email AS psychologist_email,
          pt.name AS patient_name, pt.email AS patient_email
   FROM appointments a
@@ -97,7 +97,7 @@ export async function listAppointments(db: D1Database, filter: AppointmentFilter
  * [start, end). Parameters: ?1 id to exclude, ?2 psychologist, ?3 patient, ?4 end, ?5 gap,
  * ?6 start. Writes embed it, so the check and the write are one statement.
  */
-const clashes = `
+export const clashes = `
   SELECT o.psychologist_id, o.patient_id FROM appointments o
   WHERE o.status <> 'cancelled' AND o.id <> ?1
     AND (o.psychologist_id = ?2 OR o.patient_id = ?3)
