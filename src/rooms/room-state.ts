@@ -32,8 +32,13 @@ export interface LoggedEvent {
  * how redeliveries are recognised without an ever-growing set of ids.
  */
 export interface RoomState {
-  /** The first room id seen. */
+  /**
+   * The room of the latest event by the provider's clock: Twilio gives a room name reused after
+   * its room ended a new RoomSid, and healing must read the room that is live now.
+   */
   roomSid?: string;
+  /** When `roomSid` was last reported (epoch ms, provider's clock). */
+  roomSidAt?: number;
   status: RoomStatus;
   /** The earliest room-created, or the earliest join when that webhook was lost. */
   createdAt?: number;
@@ -63,7 +68,7 @@ export interface RoomUpdate {
   changes: RoomChange[];
 }
 
-type RoomFactsOnly = Pick<RoomState, "roomSid" | "roomFacts" | "log"> & { participants: readonly ParticipantFacts[] };
+type RoomFactsOnly = Pick<RoomState, "roomSid" | "roomSidAt" | "roomFacts" | "log"> & { participants: readonly ParticipantFacts[] };
 
 /** The state of a room nothing has been heard about yet. */
 export function emptyRoomState(): RoomState {
@@ -80,7 +85,7 @@ export function applyRoomEvent(state: RoomState, event: RoomEvent): RoomUpdate &
   if (wasApplied(state, event)) return { state, changes: [], duplicate: true };
   const { kind, participant } = event;
   const next = settle({
-    roomSid: state.roomSid ?? event.roomSid,
+    ...latestRoom(state, event),
     roomFacts:
       kind === "room-created" || kind === "room-ended"
         ? [...state.roomFacts, { eventId: event.id, kind, at: event.at }].sort((a, b) => a.at - b.at || compareText(a.eventId, b.eventId))
@@ -134,6 +139,14 @@ export function reconcileParticipants(
     ),
   });
   return { state: next, changes: changesBetween(state, next) };
+}
+
+/** The room sid of whichever is later, the state's or the event's; exact ties go to the greater sid, so arrival order never matters. */
+function latestRoom(state: RoomState, event: RoomEvent): Pick<RoomState, "roomSid" | "roomSidAt"> {
+  const { roomSid, roomSidAt } = state;
+  const eventIsLater =
+    roomSid === undefined || roomSidAt === undefined || event.at > roomSidAt || (event.at === roomSidAt && compareText(event.roomSid, roomSid) > 0);
+  return eventIsLater ? { roomSid: event.roomSid, roomSidAt: event.at } : { roomSid, roomSidAt };
 }
 
 function wasApplied(state: RoomState, event: RoomEvent): boolean {

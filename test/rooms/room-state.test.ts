@@ -63,6 +63,19 @@ describe("applyRoomEvent", () => {
     expect(recreated.changes).toEqual([{ type: "call.started", at: seconds(200) }]);
   });
 
+  it("follows a Twilio room reopened under its name to the new RoomSid, whatever order the events arrive in", () => {
+    // Twilio ended the empty room; the parties came back and got a new room with the same name.
+    const inRoom = (event: ReturnType<typeof twilioEvent>, roomSid: string) => ({ ...event, id: event.id.replace(event.roomSid, roomSid), roomSid });
+    const events = [
+      inRoom(twilioEvent("room-created", seconds(0), 0), "RM-first"),
+      inRoom(twilioEvent("room-ended", seconds(100), 1), "RM-first"),
+      inRoom(twilioEvent("room-created", seconds(200), 0), "RM-second"),
+      inRoom(twilioEvent("participant-connected", seconds(210), 1, patient), "RM-second"),
+    ];
+    expect(replay(events)).toMatchObject({ roomSid: "RM-second", status: "in-progress" });
+    expect(replay([...events].reverse())).toMatchObject({ roomSid: "RM-second", status: "in-progress" });
+  });
+
   it("disconnects everyone still connected when the room ends, even if their own webhook was lost", () => {
     const live = replay([twilioEvent("participant-connected", seconds(10), 1, therapist)]);
     const ended = applyRoomEvent(live, twilioEvent("room-ended", seconds(100), 9));
