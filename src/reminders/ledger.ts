@@ -1,6 +1,3 @@
-import type { AppointmentStatus } from "../appointments/schemas";
-import type { PartyRole } from "./render";
-
 /**
  * The reminder ledger (migrations/0002_reminders.sql): every reminder and notice is a row before
  * it is sent. Inserts are OR IGNORE on the row's unique key, and every state change is one

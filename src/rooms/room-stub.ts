@@ -1,6 +1,6 @@
 import type { VideoProvider } from "./room-events";
 
-/** Which room a room object is, and whose: passed in with each call, so the object never looks it up. */
+/** Which room a room object is, and whose: read from D1 on the room's first event, then kept in its storage. */
 export interface RoomRef {
   roomName: string;
   appointmentId: number;
