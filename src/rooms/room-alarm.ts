@@ -3,6 +3,11 @@ import type { RoomState } from "./room-state";
 
 /** How often a live Twilio room re-reads who is connected, since webhooks get lost. */
 export const HEAL_INTERVAL_MS = 2 * 60_000;
+/**
+ * The longest a Twilio participant stays connected (MaxParticipantDuration's ceiling): a day
+ * after the last join, everyone is gone whatever our lost webhooks or a failing API say.
+ */
+export const TWILIO_MAX_PARTICIPANT_MS = 24 * 60 * 60_000;
 /** A room with nobody in it for this long is over, whether or not its end was reported. */
 export const EMPTY_ROOM_TIMEOUT_MS = 15 * 60_000;
 const D1_RETRY_FIRST_MS = 30_000;
@@ -18,7 +23,8 @@ export function emptySince(state: RoomState): number | undefined {
 /**
  * When the room object must next wake up, or undefined when it may sleep for good:
  * - a D1 update still pending: retry with backoff (30 s doubling to 10 min);
- * - a live Twilio room: heal from the Rooms API every HEAL_INTERVAL_MS;
+ * - a live Twilio room: heal from the Rooms API every HEAL_INTERVAL_MS, for as long as anyone
+ *   can still be connected (TWILIO_MAX_PARTICIPANT_MS after the last join);
  * - a live room nobody is in: end it EMPTY_ROOM_TIMEOUT_MS after it emptied.
  * A completed room with nothing pending needs no alarm.
  */
@@ -36,7 +42,8 @@ export function nextAlarmAt({
 }): number | undefined {
   const candidates: number[] = [];
   if (pendingAttempts !== undefined) candidates.push(now + Math.min(D1_RETRY_FIRST_MS * 2 ** pendingAttempts, D1_RETRY_MAX_MS));
-  if (state.status === "in-progress" && provider === "twilio" && state.roomSid) candidates.push(now + HEAL_INTERVAL_MS);
+  const anyoneMayBeConnected = state.liveAt !== undefined && now < state.liveAt + TWILIO_MAX_PARTICIPANT_MS;
+  if (state.status === "in-progress" && provider === "twilio" && state.roomSid && anyoneMayBeConnected) candidates.push(now + HEAL_INTERVAL_MS);
   const emptied = emptySince(state);
   if (emptied !== undefined) candidates.push(emptied + EMPTY_ROOM_TIMEOUT_MS);
   return candidates.length === 0 ? undefined : Math.min(...candidates);
