@@ -12,7 +12,9 @@ export const isoDateTimeWithOffset = z.iso
   .datetime({ offset: true, message: "Use ISO 8601 with a UTC offset, e.g. 2026-11-23T09:00:00+01:00" })
   .openapi({ example: "2026-11-23T09:00:00Z" });
 export const durationMinutes = z.number().int().min(15).max(240).openapi({ example: 50 });
-const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD").refine(isRealDate, "Not a calendar date");
+// Four-digit years from 1970: Date.UTC reads years 0-99 as 19xx, so earlier ones would filter the wrong century.
+const fromEpoch = (value: string) => value >= "1970";
+const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD").refine(isRealDate, "Not a calendar date").refine(fromEpoch, "Use a year from 1970");
 
 export const createAppointmentSchema = z
   .object({
@@ -51,8 +53,8 @@ export const listAppointmentsQuerySchema = z.object({
 export const scheduleQuerySchema = z.object({
   start_date: calendarDate.optional(),
   end_date: calendarDate.optional(),
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Use YYYY-MM").optional(),
-  year: z.string().regex(/^\d{4}$/, "Use YYYY").optional(),
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Use YYYY-MM").refine(fromEpoch, "Use a year from 1970").optional(),
+  year: z.string().regex(/^\d{4}$/, "Use YYYY").refine(fromEpoch, "Use a year from 1970").optional(),
   status: z.enum(["scheduled", "confirmed", "completed", "cancelled", "all"]).default("all"),
   ...pageQueryFields(50, 500),
 });

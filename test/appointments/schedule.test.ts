@@ -98,6 +98,10 @@ describe("GET /api/appointments/psychologist/schedule/", () => {
     expect(await ids("year=2031&status=scheduled")).toEqual([janSecond]);
     expect(await ids("year=2030&month=2031-01")).toEqual([]);
     expect((await callJson(path("month=2031-13"), { as: dr })).body.details).toHaveProperty("month");
+    // Years 0-99 would silently mean 1900-1999 to Date.UTC.
+    expect((await callJson(path("year=0050"), { as: dr })).body.details).toEqual({ year: ["Use a year from 1970"] });
+    expect((await callJson(path("start_date=0050-01-01"), { as: dr })).body.details).toEqual({ start_date: ["Use a year from 1970"] });
+    expect((await callJson(path("month=0050-01"), { as: dr })).body.details).toEqual({ month: ["Use a year from 1970"] });
     expect((await callJson(path("status=ongoing"), { as: dr })).body.details).toHaveProperty("status");
   });
 
