@@ -25,6 +25,11 @@ export const unauthorized = (message: string) => new ApiError(401, message);
 export const permissionDenied = () => new ApiError(403, "Permission denied");
 export const notFound = (message: string) => new ApiError(404, message);
 
+/** What to log about a caught error: its class only, since messages may carry health data or secrets. */
+export function errorKind(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err;
+}
+
 /** Maps anything thrown by a route to a JSON error; unexpected errors never leak their message. */
 export function errorResponse(err: unknown, c: Context): Response {
   if (err instanceof ApiError) {
@@ -35,7 +40,6 @@ export function errorResponse(err: unknown, c: Context): Response {
   if (err instanceof HTTPException && err.status < 500) {
     return c.json({ error: err.message || "Bad request" }, err.status);
   }
-  // Only the error's class: messages and stacks may carry health data or secrets.
-  console.error(JSON.stringify({ event: "unhandled_error", kind: err instanceof Error ? err.name : typeof err }));
+  console.error(JSON.stringify({ event: "unhandled_error", kind: errorKind(err) }));
   return c.json({ error: "Internal server error" }, 500);
 }

@@ -1,6 +1,6 @@
 import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../pagination";
 import { authedRoute, createRouter, errorResponses, jsonBody, jsonResponse } from "../router";
-import { nowSeconds } from "../time/iso";
+import { nowSeconds, secondsFromIso } from "../time/iso";
 import { findUser } from "../users/queries";
 import { appointmentForCaller } from "./access";
 import { appointmentBooked, appointmentChanged } from "./lifecycle";
@@ -63,7 +63,7 @@ export const appointmentRoutes = createRouter()
       {
         psychologistId,
         patientId,
-        startsAt: Math.floor(Date.parse(input.appointment_date) / 1000),
+        startsAt: secondsFromIso(input.appointment_date),
         durationMinutes: input.duration_minutes,
         sessionType,
         serviceName: input.service_name ?? null,

@@ -2,6 +2,7 @@ import type { Caller } from "../auth/claims";
 import { badRequest, permissionDenied } from "../errors";
 import { findClash, rescheduleAppointment, transitionStatus, type AppointmentRow, type Slot } from "./queries";
 import type { UpdateAppointmentInput } from "./schemas";
+import { secondsFromIso } from "../time/iso";
 
 const changeable = new Set(["scheduled", "confirmed"]);
 
@@ -22,7 +23,7 @@ export async function updateAppointment(
   if (!changeable.has(current.status)) throw badRequest(`${current.status === "ongoing" ? "An" : "A"} ${current.status} appointment cannot be changed`);
 
   if (reschedule) {
-    const startsAt = input.appointment_date ? Math.floor(Date.parse(input.appointment_date) / 1000) : current.starts_at;
+    const startsAt = input.appointment_date ? secondsFromIso(input.appointment_date) : current.starts_at;
     if (startsAt <= now) throw badRequest("Appointment date must be in the future", { appointment_date: ["Must be in the future"] });
     const slot: Slot = {
       psychologistId: current.psychologist_id,

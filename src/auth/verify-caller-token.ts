@@ -2,6 +2,7 @@ import jwt from "@tsndr/cloudflare-worker-jwt";
 import { unauthorized } from "../errors";
 import { callerFromClaims, type Caller } from "./claims";
 import { findJwksKey } from "./jwks";
+import { fromBase64 } from "../crypto/encoding";
 
 export type TokenConfig = {
   secret: string;
@@ -58,8 +59,7 @@ function decodeHeader(token: string): Record<string, unknown> {
     throw unauthorized("Invalid token: malformed");
   }
   try {
-    const json = atob(parts[0]!.replace(/-/g, "+").replace(/_/g, "/"));
-    const header: unknown = JSON.parse(json);
+    const header: unknown = JSON.parse(new TextDecoder().decode(fromBase64(parts[0]!)));
     if (header && typeof header === "object") return header as Record<string, unknown>;
   } catch {
     // fall through to the malformed error

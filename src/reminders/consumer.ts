@@ -8,6 +8,7 @@ import { sendDecision } from "./send-decision";
 import { retryDelaySeconds } from "./send-failure";
 import { deliveryFromEnv, type Deliver } from "./senders";
 import { composeSettingsFromEnv } from "./settings";
+import { errorKind } from "../errors";
 
 export const REMINDERS_QUEUE = "telehealth-reminders";
 export const REMINDERS_DEAD_LETTER_QUEUE = "telehealth-reminders-dlq";
@@ -69,7 +70,7 @@ export async function sendReminderBatch(batch: MessageBatch<unknown>, env: Env, 
         }
       } catch (err) {
         // Our own failure (D1, a bug): the row stays claimed until its lease ends, then the retry takes it.
-        console.error(JSON.stringify({ event: "reminder_send_error", reminder_id: id, kind: err instanceof Error ? err.name : typeof err }));
+        console.error(JSON.stringify({ event: "reminder_send_error", reminder_id: id, kind: errorKind(err) }));
         message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
         tally.retry++;
       }

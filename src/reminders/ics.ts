@@ -1,4 +1,5 @@
 import { isoFromSeconds } from "../time/iso";
+import { utf8 } from "../crypto/encoding";
 
 /**
  * The calendar invite attached to booking, reschedule and cancellation emails: an iTIP (RFC 5546)
@@ -94,8 +95,6 @@ function mailto(email: string): string {
   return `mailto:${encodeURI(email)}`;
 }
 
-const utf8 = new TextEncoder();
-
 /**
  * RFC 5545 §3.1 folding: a CRLF and one space before every 75th octet. Splits fall between
  * code points so a multi-octet character is never cut in half.
@@ -104,7 +103,7 @@ function foldLine(line: string): string {
   let folded = "";
   let octets = 0;
   for (const char of line) {
-    const size = utf8.encode(char).length;
+    const size = utf8(char).length;
     if (octets + size > MAX_LINE_OCTETS) {
       folded += "\r\n ";
       octets = 1;

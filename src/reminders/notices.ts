@@ -3,6 +3,7 @@ import { plannedReminders } from "./due-reminders";
 import { enqueueReminders } from "./enqueue";
 import { bumpInviteSequence, plannedMessageStatements, skipOutdatedMessages, type InsertedRow, type PlannedMessage } from "./ledger";
 import { parseReminderOffsets } from "./offsets";
+import { errorKind } from "../errors";
 
 /** What happened to an appointment that both parties must hear about right away. */
 export type AppointmentChange =
@@ -29,12 +30,12 @@ export async function noticeAppointmentChange(env: Env, ctx: Pick<ExecutionConte
     if (ids.length > 0) {
       ctx.waitUntil(
         enqueueReminders(env.DB, env.REMINDERS_QUEUE, ids, now).catch((err: unknown) => {
-          console.error(JSON.stringify({ event: "notice_enqueue_failed", appointment_id: change.appointment.id, kind: err instanceof Error ? err.name : typeof err }));
+          console.error(JSON.stringify({ event: "notice_enqueue_failed", appointment_id: change.appointment.id, kind: errorKind(err) }));
         }),
       );
     }
   } catch (err) {
-    console.error(JSON.stringify({ event: "notice_record_failed", appointment_id: change.appointment.id, change: change.kind, kind: err instanceof Error ? err.name : typeof err }));
+    console.error(JSON.stringify({ event: "notice_record_failed", appointment_id: change.appointment.id, change: change.kind, kind: errorKind(err) }));
   }
 }
 

@@ -8,6 +8,7 @@ import type { RoomEvent } from "./room-events";
 import { applyRoomEvent, emptyRoomState, reconcileParticipants, type RoomChange, type RoomState } from "./room-state";
 import { appointmentRoomStatus, type AppointmentRoomStatus } from "./room-status-view";
 import { roomFromEventsUrl, type Delivery, type RoomRef } from "./room-stub";
+import { errorKind } from "../errors";
 
 /** Storage keys (SQLite-backed KV); each value is written whole, in the same step as the others. */
 const keys = { ref: "ref", state: "state", sync: "appointment-sync" } as const;
@@ -200,5 +201,3 @@ export class RoomObject extends DurableObject<Env> {
 function log(entry: Record<string, string | number>): void {
   console.log(JSON.stringify(entry));
 }
-
-const errorKind = (error: unknown) => (error instanceof Error ? error.name : typeof error);

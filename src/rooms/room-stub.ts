@@ -1,4 +1,5 @@
 import type { VideoProvider } from "./room-events";
+import { errorKind } from "../errors";
 
 /** Which room a room object is, and whose: read from D1 on the room's first event, then kept in its storage. */
 export interface RoomRef {
@@ -27,7 +28,7 @@ export async function announceCallCancelled(env: Pick<Env, "ROOMS">, roomName: s
   try {
     await roomStub(env, roomName).announceCallCancelled(at);
   } catch (error) {
-    console.error(JSON.stringify({ event: "call_cancelled_push_failed", room_name: roomName, kind: error instanceof Error ? error.name : typeof error }));
+    console.error(JSON.stringify({ event: "call_cancelled_push_failed", room_name: roomName, kind: errorKind(error) }));
   }
 }
 

@@ -7,7 +7,7 @@ import type { AppEnv } from "../env";
 import { badRequest, notFound } from "../errors";
 import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../pagination";
 import { authedRoute, createRouter, errorBodySchema, errorResponses, jsonBody, jsonResponse } from "../router";
-import { isoFromSeconds, nowSeconds } from "../time/iso";
+import { isoFromSeconds, nowSeconds, secondsFromIso } from "../time/iso";
 import { buildAgoraRtcToken } from "../video/agora/access-token";
 import { buildingToken, openRoom, requiredSettings } from "../video/room-entry";
 import { tokenExpiresAt, type TokenPurpose } from "../video/token-ttl";
@@ -91,7 +91,7 @@ export const videoCallRoutes = createRouter()
       {
         psychologistId,
         patientId,
-        startsAt: Math.floor(Date.parse(input.scheduled_time) / 1000),
+        startsAt: secondsFromIso(input.scheduled_time),
         durationMinutes: input.duration_minutes,
         sessionType: "telehealth",
         serviceName: null,
