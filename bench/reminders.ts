@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { dueStartRanges } from "../src/reminders/due-reminders";
 import { unplannedAppointmentsSql } from "../src/reminders/ledger";
 import { claimOpenRowsSql, REQUEUE_AFTER_SECONDS } from "../src/reminders/ledger-claims";
-import { parseReminderOffsets } from "../src/reminders/offsets";
+import { reminderOffsets } from "../src/base/config";
 import { startBuiltWorker } from "./support/built-worker";
 
 const APPOINTMENTS = 100_000;
@@ -70,7 +70,7 @@ await using worker = await startBuiltWorker({
 const db = worker.db;
 
 const now = Math.floor(Date.now() / 1000);
-const offsets = parseReminderOffsets("1440,60,15");
+const offsets = reminderOffsets("1440,60,15") as number[];
 const seeded = performance.now();
 await db.batch([
   db

@@ -7,8 +7,8 @@
  */
 import agoraToken from "agora-token";
 import twilio from "twilio";
-import { buildAgoraRtcToken } from "../src/video/agora/access-token";
-import { buildTwilioAccessToken } from "../src/video/twilio/access-token";
+import { buildAgoraRtcToken } from "../src/providers/agora/access-token";
+import { buildTwilioAccessToken } from "../src/providers/twilio/access-token";
 
 // agora-token is CommonJS whose exports Node cannot list for named ESM imports.
 const { RtcRole, RtcTokenBuilder } = agoraToken;

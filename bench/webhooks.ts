@@ -8,7 +8,7 @@
  * the numbers are the Worker's, not the client's.
  */
 import { cpus } from "node:os";
-import { twilioSignature, type FormParams } from "../src/video/twilio/webhook-signature";
+import { twilioSignature, type FormParams } from "../src/providers/twilio/webhook-signature";
 import { twilioParams } from "../test/rooms/room-fixtures";
 import { startBuiltWorker, type BuiltWorker } from "./support/built-worker";
 

@@ -1,23 +1,36 @@
-import type { Caller } from "../auth/claims";
-import { notFound, permissionDenied } from "../errors";
-import { findAppointment, type AppointmentWithParties } from "./queries";
+import type { Caller } from "../base/caller";
+import { ApiError, notFound } from "../base/errors";
+import { type AppointmentWithParties, findAppointment } from "./queries";
 
-export function isParty(appointment: Pick<AppointmentWithParties, "psychologist_id" | "patient_id">, caller: Caller): boolean {
-  return appointment.psychologist_id === caller.id || appointment.patient_id === caller.id;
+/**
+ * Who may reach a session: its two parties, and admins where `admins` says so (they may read
+ * and manage, but never enter a session's room). `isSession` narrows which rows count (the
+ * video-calls API knows only telehealth sessions); `wording` is the API's own words for
+ * "not found" and "not yours", which its clients already match on.
+ */
+export type SessionAccess = {
+  admins: boolean;
+  isSession?: (row: AppointmentWithParties) => boolean;
+  wording?: { notFound: string; denied: string };
+};
+
+const appointmentWording = { notFound: "Appointment not found", denied: "Permission denied" };
+
+/** The one rule for "may this caller see or enter this session", for rows already read. */
+export function mayAccess(appointment: Pick<AppointmentWithParties, "psychologist_id" | "patient_id">, caller: Caller, { admins }: Pick<SessionAccess, "admins">): boolean {
+  const isParty = appointment.psychologist_id === caller.id || appointment.patient_id === caller.id;
+  return isParty || (admins && caller.role === "admin");
 }
 
 /**
- * The appointment, if the caller may see it: its two parties, and admins where `admins` says
- * so (they may read and manage, but never enter a session's room).
+ * The appointment, if the caller may reach it (`mayAccess`): otherwise a 404 for a row that does
+ * not exist (or is not a session, per `isSession`) and a 403 for one that is not theirs. Every
+ * route that reads one appointment asks this function.
  */
-export async function appointmentForCaller(
-  db: D1Database,
-  id: number,
-  caller: Caller,
-  { admins }: { admins: boolean },
-): Promise<AppointmentWithParties> {
+export async function appointmentForCaller(db: D1Database, id: number, caller: Caller, access: SessionAccess): Promise<AppointmentWithParties> {
+  const wording = access.wording ?? appointmentWording;
   const appointment = await findAppointment(db, id);
-  if (!appointment) throw notFound("Appointment not found");
-  if (!isParty(appointment, caller) && !(admins && caller.role === "admin")) throw permissionDenied();
+  if (!appointment || (access.isSession && !access.isSession(appointment))) throw notFound(wording.notFound);
+  if (!mayAccess(appointment, caller, access)) throw new ApiError(403, wording.denied);
   return appointment;
 }

@@ -1,6 +1,6 @@
-import type { Caller } from "../auth/claims";
+import type { Caller } from "../base/caller";
 import { toHex } from "../crypto/encoding";
-import { badRequest, permissionDenied } from "../errors";
+import { badRequest, permissionDenied } from "../base/errors";
 import { findUsers, type UserRow } from "../users/queries";
 import { findClash, insertAppointment, type AppointmentRow, type NewAppointment, type Slot } from "./queries";
 

@@ -1,4 +1,4 @@
-import { badRequest } from "../errors";
+import { badRequest } from "../base/errors";
 import { startOfZonedDay } from "../time/zoned";
 
 export type DateFilters = { from?: string; to?: string; month?: string; year?: string };

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { userIdSchema } from "../auth/claims";
-import { pageQueryFields } from "../pagination";
+import { userIdSchema } from "../base/caller";
+import { pageQueryFields } from "../base/pagination";
 
 export const appointmentStatuses = ["scheduled", "confirmed", "ongoing", "completed", "cancelled"] as const;
 export const sessionTypes = ["telehealth", "in_person"] as const;

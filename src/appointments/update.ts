@@ -1,5 +1,5 @@
-import type { Caller } from "../auth/claims";
-import { badRequest, permissionDenied } from "../errors";
+import type { Caller } from "../base/caller";
+import { badRequest, permissionDenied } from "../base/errors";
 import { findClash, rescheduleAppointment, transitionStatus, type AppointmentRow, type Slot } from "./queries";
 import type { UpdateAppointmentInput } from "./schemas";
 import { secondsFromIso } from "../time/iso";

@@ -1,10 +1,5 @@
 import { z } from "@hono/zod-openapi";
-
-export const roles = ["patient", "psychologist", "admin"] as const;
-export type Role = (typeof roles)[number];
-
-/** A platform user id: a positive integer, sent by identity providers as a string or a number. */
-export const userIdSchema = z.coerce.number<string | number>().int().positive();
+import { type Caller, roles, userIdSchema } from "../base/caller";
 
 /** The claims every caller's JWT must carry; `exp` is required so no token lives forever. */
 export const callerClaimsSchema = z.object({
@@ -14,8 +9,6 @@ export const callerClaimsSchema = z.object({
   name: z.string().optional(),
   exp: z.number(),
 });
-
-export type Caller = { id: number; email: string; role: Role; name?: string };
 
 export function callerFromClaims(payload: unknown): Caller | undefined {
   const parsed = callerClaimsSchema.safeParse(payload);

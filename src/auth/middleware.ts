@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
-import { optional, type AppEnv } from "../env";
-import { permissionDenied, unauthorized } from "../errors";
-import type { Role } from "./claims";
+import type { AppEnv } from "../base/app-env";
+import { permissionDenied, unauthorized } from "../base/errors";
+import type { Role } from "../base/caller";
 import { verifyCallerToken } from "./verify-caller-token";
 
 /**
@@ -12,12 +12,7 @@ export function requireCaller(tokenFrom: (request: Request) => string | undefine
   return createMiddleware<AppEnv>(async function requireCaller(c, next) {
     const token = tokenFrom(c.req.raw);
     if (!token) throw unauthorized("Authentication credentials were not provided");
-    const caller = await verifyCallerToken(token, {
-      secret: c.env.JWT_SECRET,
-      issuer: optional(c.env.JWT_ISSUER),
-      audience: optional(c.env.JWT_AUDIENCE),
-      jwksUrl: optional(c.env.JWT_JWKS_URL),
-    });
+    const caller = await verifyCallerToken(token, c.get("config").jwt);
     c.set("caller", caller);
     await next();
   });

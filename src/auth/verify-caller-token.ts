@@ -1,6 +1,7 @@
 import jwt from "@tsndr/cloudflare-worker-jwt";
-import { unauthorized } from "../errors";
-import { callerFromClaims, type Caller } from "./claims";
+import { unauthorized } from "../base/errors";
+import type { Caller } from "../base/caller";
+import { callerFromClaims } from "./claims";
 import { findJwksKey } from "./jwks";
 import { fromBase64 } from "../crypto/encoding";
 

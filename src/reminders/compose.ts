@@ -1,29 +1,14 @@
+import type { Config } from "../base/config";
 import { meetingUrl } from "../appointments/views";
+import type { EmailMessage } from "../providers/email/postmark";
+import type { WhatsAppMessage } from "../providers/twilio/messages-client";
 import { appointmentIcsUid, buildIcs, type IcsPerson } from "./ics";
 import type { ClaimedMessage } from "./ledger-claims";
 import { displayName, renderNotice, renderReminder, reminderTemplateVariables, type AppointmentMessageInput, type RenderedMessage } from "./render";
 
 /** A message ready for a channel's sender: addressed, worded, nothing left to look up. */
-export type OutgoingWhatsApp = {
-  channel: "whatsapp";
-  /** E.164. */
-  to: string;
-  body: string;
-  /** An approved content template and its variables, sent instead of `body` when configured. */
-  template?: { contentSid: string; variables: Record<string, string> };
-};
-
-export type CalendarAttachment = { name: string; contentType: string; content: string };
-
-export type OutgoingEmail = {
-  channel: "email";
-  to: string;
-  subject: string;
-  textBody: string;
-  htmlBody: string;
-  calendar?: CalendarAttachment;
-};
-
+export type OutgoingWhatsApp = { channel: "whatsapp" } & WhatsAppMessage;
+export type OutgoingEmail = { channel: "email" } & EmailMessage;
 export type OutgoingMessage = OutgoingWhatsApp | OutgoingEmail;
 
 export type ComposeSettings = {
@@ -35,6 +20,16 @@ export type ComposeSettings = {
   /** WhatsApp content template SIDs by reminder offset in minutes. */
   whatsappTemplates: ReadonlyMap<number, string>;
 };
+
+/** How messages are worded and linked, from configuration. */
+export function composeSettings(config: Config): ComposeSettings {
+  return {
+    meetingBaseUrl: config.meetingBaseUrl,
+    publicBaseUrl: config.publicBaseUrl,
+    emailFrom: config.email.from,
+    whatsappTemplates: config.twilio.whatsappTemplates,
+  };
+}
 
 /**
  * Words a claimed row for its channel, in the recipient's zone and from their side of the
@@ -79,7 +74,7 @@ function renderFor(message: ClaimedMessage, input: AppointmentMessageInput, now:
   }
 }
 
-function calendarInvite(message: ClaimedMessage, input: AppointmentMessageInput, settings: ComposeSettings, now: number): CalendarAttachment {
+function calendarInvite(message: ClaimedMessage, input: AppointmentMessageInput, settings: ComposeSettings, now: number): EmailMessage["calendar"] {
   const method = message.kind === "cancelled" ? "CANCEL" : "REQUEST";
   const content = buildIcs({
     method,

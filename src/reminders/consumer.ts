@@ -1,14 +1,13 @@
 import { z } from "@hono/zod-openapi";
 import { nowSeconds } from "../time/iso";
-import { composeMessage, type ComposeSettings } from "./compose";
+import type { Config } from "../base/config";
+import { type ComposeSettings, composeMessage, composeSettings } from "./compose";
 import { claimRowsForSending, findRowStates, loadClaimedMessages, type ClaimedMessage } from "./ledger-claims";
 import { recordOutcome, recordRetriesExhausted, type RowOutcome } from "./ledger-outcomes";
-import { parseReminderOffsets } from "./offsets";
 import { sendDecision } from "./send-decision";
-import { retryDelaySeconds } from "./send-failure";
-import { deliveryFromEnv, type Deliver } from "./senders";
-import { composeSettingsFromEnv } from "./settings";
-import { errorKind } from "../errors";
+import { retryDelaySeconds } from "./retry-delay";
+import { type Deliver, deliveryFor } from "./senders";
+import { errorKind } from "../base/errors";
 
 export const REMINDERS_QUEUE = "telehealth-reminders";
 export const REMINDERS_DEAD_LETTER_QUEUE = "telehealth-reminders-dlq";
@@ -18,8 +17,8 @@ const messageBodySchema = z.object({ reminderId: z.number().int().positive() });
 const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
 
 /** The Worker's queue handler: sends reminders, or records the ones that ran out of retries. */
-export function handleReminderQueue(batch: MessageBatch<unknown>, env: Env, now = nowSeconds()): Promise<void> {
-  return batch.queue === REMINDERS_DEAD_LETTER_QUEUE ? recordDeadLetters(batch, env, now) : sendReminderBatch(batch, env, now);
+export function handleReminderQueue(batch: MessageBatch<unknown>, db: D1Database, config: Config, now = nowSeconds()): Promise<void> {
+  return batch.queue === REMINDERS_DEAD_LETTER_QUEUE ? recordDeadLetters(batch, db, now) : sendReminderBatch(batch, db, config, now);
 }
 
 type Tally = Record<"sent" | "skipped" | "failed" | "retry" | "duplicate", number>;
@@ -30,7 +29,7 @@ type Tally = Record<"sent" | "skipped" | "failed" | "retry" | "duplicate", numbe
  * the outcome before acknowledging. Retryable failures go back to the queue with backoff; the
  * queue moves a message to the dead-letter queue after its last retry.
  */
-export async function sendReminderBatch(batch: MessageBatch<unknown>, env: Env, now: number): Promise<void> {
+export async function sendReminderBatch(batch: MessageBatch<unknown>, db: D1Database, config: Config, now: number): Promise<void> {
   const tally: Tally = { sent: 0, skipped: 0, failed: 0, retry: 0, duplicate: 0 };
   const messagesByRow = new Map<number, Message<unknown>[]>();
   for (const message of batch.messages) {
@@ -45,13 +44,13 @@ export async function sendReminderBatch(batch: MessageBatch<unknown>, env: Env, 
   const ids = [...messagesByRow.keys()];
   if (ids.length === 0) return;
 
-  const claimed = new Set(await claimRowsForSending(env.DB, ids, now));
+  const claimed = new Set(await claimRowsForSending(db, ids, now));
   const unclaimed = ids.filter((id) => !claimed.has(id));
-  if (unclaimed.length > 0) tally.duplicate += await settleUnclaimed(env.DB, unclaimed, messagesByRow, now);
+  if (unclaimed.length > 0) tally.duplicate += await settleUnclaimed(db, unclaimed, messagesByRow, now);
   if (claimed.size === 0) return logBatch(tally);
 
-  const context = { offsets: parseReminderOffsets(env.REMINDER_OFFSETS), settings: composeSettingsFromEnv(env), deliver: deliveryFromEnv(env) };
-  const rows = new Map((await loadClaimedMessages(env.DB, [...claimed])).map((row) => [row.id, row]));
+  const context = { offsets: config.reminderOffsets, settings: composeSettings(config), deliver: deliveryFor(config, db) };
+  const rows = new Map((await loadClaimedMessages(db, [...claimed])).map((row) => [row.id, row]));
   await Promise.all(
     [...claimed].map(async (id) => {
       const [message, ...duplicates] = messagesByRow.get(id) ?? [];
@@ -62,7 +61,7 @@ export async function sendReminderBatch(batch: MessageBatch<unknown>, env: Env, 
       try {
         // A row whose appointment or recipient no longer exists has nothing left to send.
         const outcome = row ? await sendClaimed(row, context, message.attempts, now) : ({ status: "skipped", reason: "appointment_not_found" } as const);
-        await recordOutcome(env.DB, id, outcome, now);
+        await recordOutcome(db, id, outcome, now);
         settle(message, outcome, now);
         tally[outcome.status]++;
         if (outcome.status === "failed" || outcome.status === "retry") {
@@ -119,12 +118,12 @@ async function settleUnclaimed(db: D1Database, ids: number[], messagesByRow: Map
 }
 
 /** The dead-letter queue's consumer: rows whose message ran out of retries are failed. */
-async function recordDeadLetters(batch: MessageBatch<unknown>, env: Env, now: number): Promise<void> {
+async function recordDeadLetters(batch: MessageBatch<unknown>, db: D1Database, now: number): Promise<void> {
   const ids = batch.messages.flatMap((message) => {
     const parsed = messageBodySchema.safeParse(message.body);
     return parsed.success ? [parsed.data.reminderId] : [];
   });
-  const failed = ids.length > 0 ? await recordRetriesExhausted(env.DB, ids, now) : 0;
+  const failed = ids.length > 0 ? await recordRetriesExhausted(db, ids, now) : 0;
   console.error(JSON.stringify({ event: "reminder_retries_exhausted", messages: batch.messages.length, rows_failed: failed }));
   batch.ackAll();
 }

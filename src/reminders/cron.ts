@@ -1,6 +1,6 @@
+import type { Config } from "../base/config";
 import { recordDueReminders, type DuePlanning } from "./due-reminders";
 import { enqueueOpenReminders } from "./enqueue";
-import { parseReminderOffsets } from "./offsets";
 
 export type CronSummary = DuePlanning & { queued: number };
 
@@ -8,9 +8,8 @@ export type CronSummary = DuePlanning & { queued: number };
  * The every-minute pass (Cron Trigger): writes the reminders that fell due, then queues every
  * open ledger row, which includes notices whose enqueue after the request never happened.
  */
-export async function runReminderCron(env: Env, now: number): Promise<CronSummary> {
-  const offsets = parseReminderOffsets(env.REMINDER_OFFSETS);
-  const planning = await recordDueReminders(env.DB, offsets, now);
+export async function runReminderCron(env: Pick<Env, "DB" | "REMINDERS_QUEUE">, config: Config, now: number): Promise<CronSummary> {
+  const planning = await recordDueReminders(env.DB, config.reminderOffsets, now);
   const queued = await enqueueOpenReminders(env.DB, env.REMINDERS_QUEUE, now);
   const summary = { ...planning, queued };
   console.log(JSON.stringify({ event: "reminder_cron", now, ...summary }));

@@ -2,8 +2,14 @@ import type { AppointmentRow } from "../appointments/queries";
 import { plannedReminders } from "./due-reminders";
 import { enqueueReminders } from "./enqueue";
 import { bumpInviteSequence, plannedMessageStatements, skipOutdatedMessages, type InsertedRow, type PlannedMessage } from "./ledger";
-import { parseReminderOffsets } from "./offsets";
-import { errorKind } from "../errors";
+import { errorKind } from "../base/errors";
+
+/** Where a notice goes: the ledger and the queue, the reminder offsets, and the request's waitUntil. */
+export type NoticeContext = {
+  env: Pick<Env, "DB" | "REMINDERS_QUEUE">;
+  offsets: readonly number[];
+  ctx: Pick<ExecutionContext, "waitUntil">;
+};
 
 /** What happened to an appointment that both parties must hear about right away. */
 export type AppointmentChange =
@@ -22,11 +28,11 @@ export type AppointmentChange =
  *
  * @example
  * const row = await bookAppointment(c.env.DB, request, now);
- * await noticeAppointmentChange(c.env, c.executionCtx, { kind: "booked", appointment: row }, now);
+ * await noticeAppointmentChange({ env: c.env, offsets, ctx: c.executionCtx }, { kind: "booked", appointment: row }, now);
  */
-export async function noticeAppointmentChange(env: Env, ctx: Pick<ExecutionContext, "waitUntil">, change: AppointmentChange, now: number): Promise<void> {
+export async function noticeAppointmentChange({ env, offsets, ctx }: NoticeContext, change: AppointmentChange, now: number): Promise<void> {
   try {
-    const ids = await recordAppointmentNotice(env.DB, change, parseReminderOffsets(env.REMINDER_OFFSETS), now);
+    const ids = await recordAppointmentNotice(env.DB, change, offsets, now);
     if (ids.length > 0) {
       ctx.waitUntil(
         enqueueReminders(env.DB, env.REMINDERS_QUEUE, ids, now).catch((err: unknown) => {
@@ -47,9 +53,9 @@ export function appointmentChange(before: AppointmentRow, after: AppointmentRow)
 }
 
 /** `noticeAppointmentChange` for a PATCH: works out which change `before` → `after` was, if any. */
-export async function noticeAppointmentUpdate(env: Env, ctx: Pick<ExecutionContext, "waitUntil">, before: AppointmentRow, after: AppointmentRow, now: number): Promise<void> {
+export async function noticeAppointmentUpdate(context: NoticeContext, before: AppointmentRow, after: AppointmentRow, now: number): Promise<void> {
   const change = appointmentChange(before, after);
-  if (change) await noticeAppointmentChange(env, ctx, change, now);
+  if (change) await noticeAppointmentChange(context, change, now);
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { RoomEvent, VideoProvider } from "./room-events";
+import type { VideoProvider } from "../base/video-provider";
+import type { RoomEvent } from "../providers/room-event";
 import type { RoomState } from "./room-state";
 
 /** How often a live Twilio room re-reads who is connected, since webhooks get lost. */
@@ -23,19 +24,21 @@ export function emptySince(state: RoomState): number | undefined {
 /**
  * When the room object must next wake up, or undefined when it may sleep for good:
  * - a D1 update still pending: retry with backoff (30 s doubling to 10 min);
- * - a live Twilio room: heal from the Rooms API every HEAL_INTERVAL_MS, for as long as anyone
- *   can still be connected (TWILIO_MAX_PARTICIPANT_MS after the last join);
+ * - a live room whose provider can list who is connected (`heals`: Twilio's Rooms API): heal
+ *   every HEAL_INTERVAL_MS, for as long as anyone can still be connected
+ *   (TWILIO_MAX_PARTICIPANT_MS after the last join);
  * - a live room nobody is in: end it EMPTY_ROOM_TIMEOUT_MS after it emptied.
  * A completed room with nothing pending needs no alarm.
  */
 export function nextAlarmAt({
   state,
-  provider,
+  heals,
   pendingAttempts,
   now,
 }: {
   state: RoomState;
-  provider: VideoProvider | undefined;
+  /** The room's provider can say who is connected now, so lost webhooks are healed. */
+  heals: boolean;
   /** Failed D1 attempts of the pending update; undefined when nothing is pending. */
   pendingAttempts: number | undefined;
   now: number;
@@ -43,7 +46,7 @@ export function nextAlarmAt({
   const candidates: number[] = [];
   if (pendingAttempts !== undefined) candidates.push(now + Math.min(D1_RETRY_FIRST_MS * 2 ** pendingAttempts, D1_RETRY_MAX_MS));
   const anyoneMayBeConnected = state.liveAt !== undefined && now < state.liveAt + TWILIO_MAX_PARTICIPANT_MS;
-  if (state.status === "in-progress" && provider === "twilio" && state.roomSid && anyoneMayBeConnected) candidates.push(now + HEAL_INTERVAL_MS);
+  if (state.status === "in-progress" && heals && state.roomSid && anyoneMayBeConnected) candidates.push(now + HEAL_INTERVAL_MS);
   const emptied = emptySince(state);
   if (emptied !== undefined) candidates.push(emptied + EMPTY_ROOM_TIMEOUT_MS);
   return candidates.length === 0 ? undefined : Math.min(...candidates);

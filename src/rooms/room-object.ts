@@ -1,14 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
 import { findAppointmentByRoom } from "../appointments/queries";
-import { listConnectedParticipants } from "../video/twilio/rooms-client";
+import { configOf } from "../base/config";
+import { videoProviderAdapters } from "../video/provider-registry";
 import { afterFailedWrite, afterWrite, withPendingUpdate, writeAppointmentUpdate, type AppointmentSync, type AppointmentUpdate } from "./appointment-sync";
 import { callCancelledMessage, changeMessage, statusMessage, type LiveMessage } from "./live-messages";
 import { emptyRoomTimeoutEvent, nextAlarmAt } from "./room-alarm";
-import type { RoomEvent } from "./room-events";
+import type { RoomEvent } from "../providers/room-event";
 import { applyRoomEvent, emptyRoomState, reconcileParticipants, type RoomChange, type RoomState } from "./room-state";
 import { appointmentRoomStatus, type AppointmentRoomStatus } from "./room-status-view";
 import { roomFromEventsUrl, type Delivery, type RoomRef } from "./room-stub";
-import { errorKind } from "../errors";
+import { errorKind } from "../base/errors";
 
 /** Storage keys (SQLite-backed KV); each value is written whole, in the same step as the others. */
 const keys = { ref: "ref", state: "state", sync: "appointment-sync" } as const;
@@ -91,7 +92,7 @@ export class RoomObject extends DurableObject<Env> {
     const ref = this.ref;
     if (!ref) return;
     await this.syncAppointment();
-    if (ref.provider === "twilio" && this.state.status === "in-progress" && this.state.roomSid) await this.heal(this.state.roomSid);
+    if (this.state.status === "in-progress" && this.state.roomSid) await this.heal(ref, this.state.roomSid);
     const timeout = emptyRoomTimeoutEvent(this.state, ref.provider, ref.roomName, Date.now());
     if (timeout) {
       const { state, changes } = applyRoomEvent(this.state, timeout);
@@ -101,17 +102,13 @@ export class RoomObject extends DurableObject<Env> {
     }
   }
 
-  /** Reconciles with Twilio's list of connected participants; a failed read waits for the next alarm. */
-  private async heal(roomSid: string): Promise<void> {
-    const credentials = { baseUrl: this.env.TWILIO_VIDEO_BASE_URL, apiKeySid: this.env.TWILIO_API_KEY_SID, apiKeySecret: this.env.TWILIO_API_KEY_SECRET };
+  /** Reconciles with the provider's list of connected participants, where it has one; a failed read waits for the next alarm. */
+  private async heal(ref: RoomRef, roomSid: string): Promise<void> {
+    const { listConnected } = videoProviderAdapters[ref.provider];
+    if (!listConnected) return;
     const listedFrom = this.state;
     try {
-      const connected = await listConnectedParticipants(credentials, roomSid);
-      const listed = connected.map((participant) => ({
-        key: participant.sid,
-        identity: participant.identity,
-        ...(participant.start_time && { connectedAt: Date.parse(participant.start_time) }),
-      }));
+      const listed = await listConnected(configOf(this.env), roomSid);
       // Webhooks may have been applied while the list was in flight; reconcile against the state now.
       const { state, changes } = reconcileParticipants(this.state, listed, Date.now(), listedFrom);
       if (changes.length > 0) await this.commit(state, changes);
@@ -158,7 +155,8 @@ export class RoomObject extends DurableObject<Env> {
 
   /** The earliest alarm the rules want is kept; none once the room is over and D1 is up to date. */
   private async scheduleAlarm(): Promise<void> {
-    const wanted = nextAlarmAt({ state: this.state, provider: this.ref?.provider, pendingAttempts: this.sync.pending?.attempts, now: Date.now() });
+    const heals = this.ref !== undefined && videoProviderAdapters[this.ref.provider].listConnected !== undefined;
+    const wanted = nextAlarmAt({ state: this.state, heals, pendingAttempts: this.sync.pending?.attempts, now: Date.now() });
     const current = await this.ctx.storage.getAlarm();
     if (wanted === undefined) {
       if (current !== null) await this.ctx.storage.deleteAlarm();

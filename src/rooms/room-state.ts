@@ -1,4 +1,4 @@
-import { isParticipantKind, type RoomEvent, type RoomEventKind } from "./room-events";
+import { isParticipantKind, type RoomEvent, type RoomEventKind } from "../providers/room-event";
 import {
   compareText,
   summariseParticipant,

@@ -1,4 +1,4 @@
-import type { Role } from "../auth/claims";
+import type { Role } from "../base/caller";
 import type { OwnProfileInput, SyncedUserInput } from "./schemas";
 import type { UserRow, UserWrite } from "./queries";
 

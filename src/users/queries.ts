@@ -1,4 +1,4 @@
-import type { Role } from "../auth/claims";
+import type { Role } from "../base/caller";
 import { isoFromSeconds } from "../time/iso";
 import type { UserView } from "./schemas";
 

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { roles, userIdSchema } from "../auth/claims";
+import { roles, userIdSchema } from "../base/caller";
 import { isValidTimeZone } from "../time/zoned";
 
 export const phoneSchema = z

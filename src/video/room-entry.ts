@@ -1,8 +1,8 @@
 import { joinWindow, type JoinWindow } from "../appointments/join-window";
 import type { AppointmentWithParties } from "../appointments/queries";
-import type { VideoProvider } from "../appointments/schemas";
+import type { VideoProvider } from "../base/video-provider";
 import { sessionTiming } from "../appointments/views";
-import { ApiError, badRequest, notFound } from "../errors";
+import { badRequest, notFound } from "../base/errors";
 import { isoFromSeconds } from "../time/iso";
 
 /** What the refusals call the session: the appointments API books appointments, the video-calls API calls. */
@@ -14,7 +14,10 @@ const providerApi: Record<VideoProvider, (id: number) => string> = {
 };
 
 /** Each provider's endpoints serve only its own sessions, and point the others at the right API. */
-export function requireProvider(session: AppointmentWithParties, provider: VideoProvider): void {
+export function requireProvider<P extends VideoProvider>(
+  session: AppointmentWithParties,
+  provider: P,
+): asserts session is AppointmentWithParties & { video_provider: P } {
   if (session.video_provider !== provider) throw badRequest(providerApi[session.video_provider](session.id));
 }
 
@@ -51,28 +54,4 @@ export function openRoom(session: AppointmentWithParties, noun: SessionNoun, now
   const refusal = joinRefusal(window, noun);
   if (refusal) throw badRequest(refusal);
   return { roomName: session.video_room_id, window };
-}
-
-type SettingName = keyof Env & string;
-
-/**
- * The named settings, or a 500 `"<failure>: X is not set"` that names what is missing and never
- * shows a value (secrets stay out of responses and logs).
- */
-export function requiredSettings<K extends SettingName>(env: Env, names: readonly K[], failure: string): Record<K, string> {
-  const missing = names.filter((name) => !String(env[name] ?? "").trim());
-  if (missing.length) {
-    console.error(JSON.stringify({ event: "video_settings_missing", missing }));
-    throw new ApiError(500, `${failure}: ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set`);
-  }
-  return Object.fromEntries(names.map((name) => [name, String(env[name]).trim()])) as Record<K, string>;
-}
-
-/** Runs a token builder; its failure becomes a 500 with the builder's own (secret-free) reason. */
-export async function buildingToken<T>(build: () => Promise<T>): Promise<T> {
-  try {
-    return await build();
-  } catch (err) {
-    throw new ApiError(500, `Failed to generate access token: ${err instanceof Error ? err.message : "unknown error"}`);
-  }
 }

@@ -138,7 +138,7 @@ describe("booking, reschedule and cancellation notices", () => {
     const who = await parties({ patient: { whatsapp_opt_in: false } });
     const appointment = await appointmentAt(freshStart(), who);
     const ctx = createExecutionContext();
-    await noticeAppointmentChange(env, ctx, { kind: "booked", appointment }, nowSeconds());
+    await noticeAppointmentChange({ env, offsets: [1440, 60, 15], ctx }, { kind: "booked", appointment }, nowSeconds());
     await waitOnExecutionContext(ctx);
     const rows = await ledgerRows(appointment.id);
     expect(rows.map((row) => [row.status, row.queued_at > 0])).toEqual([

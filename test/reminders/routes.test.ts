@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { twilioSignature } from "../../src/video/twilio/webhook-signature";
+import { twilioSignature } from "../../src/providers/twilio/webhook-signature";
 import { callJson } from "../support/api";
 import { useOutboundStandIn } from "../support/outbound";
 import { appointmentAt, deliver, freshStart, HOUR, ledgerRows, parties, runCron, useEmptyLedger } from "./support";

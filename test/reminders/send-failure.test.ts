@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { classifySendFailure, retryDelaySeconds, type SendFailure } from "../../src/reminders/send-failure";
+import { classifySendFailure, type SendFailure } from "../../src/providers/send-result";
+import { retryDelaySeconds } from "../../src/reminders/retry-delay";
 
 describe("classifySendFailure", () => {
   it.each<[SendFailure, "retry" | "permanent"]>([

@@ -1,6 +1,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult, type QueueResult } from "cloudflare:test";
 import { http, HttpResponse } from "msw";
 import { beforeEach } from "vitest";
+import { parseConfig } from "../../src/base/config";
 import type { AppointmentRow } from "../../src/appointments/queries";
 import { handleReminderQueue, REMINDERS_QUEUE } from "../../src/reminders/consumer";
 import { runReminderCron } from "../../src/reminders/cron";
@@ -96,7 +97,7 @@ export function recordingQueue() {
 /** One cron pass at `now` (unix seconds); returns the ids it queued. */
 export async function runCron(now: number, overrides: Partial<Env> = {}): Promise<number[]> {
   const { queue, sent } = recordingQueue();
-  await runReminderCron({ ...env, REMINDERS_QUEUE: queue, ...overrides }, now);
+  await runReminderCron({ DB: env.DB, REMINDERS_QUEUE: queue }, parseConfig({ ...env, ...overrides }), now);
   return sent;
 }
 
@@ -123,7 +124,7 @@ export async function deliver(
     };
   }
   const ctx = createExecutionContext();
-  await handleReminderQueue(batch, { ...env, ...overrides }, now);
+  await handleReminderQueue(batch, env.DB, parseConfig({ ...env, ...overrides }), now);
   return { ...(await getQueueResult(batch, ctx)), retryDelays };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { agoraChannelEvent, twilioRoomEvent } from "../../src/rooms/room-events";
+import { agoraChannelEvent } from "../../src/providers/agora/ncs-events";
+import { twilioRoomEvent } from "../../src/providers/twilio/room-events";
 import { agoraBody, ROOM_SID, seconds, therapist, twilioParams } from "./room-fixtures";
 
 describe("twilioRoomEvent", () => {

@@ -1,6 +1,8 @@
-import { agoraChannelEvent, twilioRoomEvent, type RoomEvent } from "../../src/rooms/room-events";
+import { agoraChannelEvent } from "../../src/providers/agora/ncs-events";
+import type { RoomEvent } from "../../src/providers/room-event";
+import { twilioRoomEvent } from "../../src/providers/twilio/room-events";
 import { applyRoomEvent, emptyRoomState, type RoomState } from "../../src/rooms/room-state";
-import type { FormParams } from "../../src/video/twilio/webhook-signature";
+import type { FormParams } from "../../src/providers/twilio/webhook-signature";
 
 export const T0 = Date.parse("2026-03-02T15:00:00Z");
 export const seconds = (n: number) => T0 + n * 1000;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { twilioRoomEvent, type RoomEvent } from "../../src/rooms/room-events";
+import type { RoomEvent } from "../../src/providers/room-event";
+import { twilioRoomEvent } from "../../src/providers/twilio/room-events";
 import { agoraEvent, replay, seconds, seededRandom, sessionParticipants, shuffledWithDuplicates, twilioSessionParams, withoutLog } from "./room-fixtures";
 
 const { therapist, therapistAgain, patient, patientAgain } = sessionParticipants;

@@ -96,4 +96,14 @@ describe("GET /api/v1/video/video-calls/<id>/status/", () => {
     });
     expect(await callJson(`/api/v1/video/video-calls/999999/status/`, { as: client })).toEqual({ status: 404, body: { error: "Appointment not found" } });
   });
+
+  it("asks the same rule as every other calls route: telehealth Agora sessions only", async () => {
+    const twilio = await createAppointment({ psychologist, patient: client, startsInMinutes: 5 });
+    expect(await callJson(`/api/v1/video/video-calls/${twilio.id}/status/`, { as: client })).toEqual({
+      status: 400,
+      body: { error: `This appointment uses Twilio video: use the appointments API, /api/appointments/video-token/${twilio.id}/` },
+    });
+    const inPerson = await createAppointment({ psychologist, patient: client, startsInMinutes: 5, videoProvider: "agora", sessionType: "in_person" });
+    expect(await callJson(`/api/v1/video/video-calls/${inPerson.id}/status/`, { as: client })).toEqual({ status: 404, body: { error: "Appointment not found" } });
+  });
 });

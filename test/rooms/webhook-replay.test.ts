@@ -1,6 +1,6 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
-import { twilioRoomEvent } from "../../src/rooms/room-events";
+import { twilioRoomEvent } from "../../src/providers/twilio/room-events";
 import type { RoomState } from "../../src/rooms/room-state";
 import { createAppointment, createUser } from "../support/fixtures";
 import { postTwilio, roomOf } from "../webhooks/signed-webhooks";

@@ -1,7 +1,8 @@
-import { env } from "cloudflare:test";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
+import worker from "../../src/index";
 import jwt from "@tsndr/cloudflare-worker-jwt";
-import type { Role } from "../../src/auth/claims";
+import type { Role } from "../../src/base/caller";
 
 export const origin = "http://api.test";
 
@@ -18,6 +19,21 @@ export function tokenFor(user: TestUser, overrides: Record<string, unknown> = {}
 
 type CallOptions = { method?: string; body?: unknown; as?: TestUser; token?: string; headers?: Record<string, string> };
 
+let settingsOverrides: Partial<Record<keyof Env, string>> | undefined;
+
+/**
+ * Runs `fn` with some settings changed, as if deployed with them: its calls reach the Worker with
+ * an `env` of their own (the configuration is parsed once per `env`), and later calls do not.
+ */
+export async function withSettings<T>(overrides: Partial<Record<keyof Env, string>>, fn: () => Promise<T>): Promise<T> {
+  settingsOverrides = overrides;
+  try {
+    return await fn();
+  } finally {
+    settingsOverrides = undefined;
+  }
+}
+
 /** Calls the Worker's own fetch handler, as the front ends do. */
 export async function call(path: string, options: CallOptions = {}): Promise<Response> {
   const headers = new Headers(options.headers);
@@ -28,7 +44,12 @@ export async function call(path: string, options: CallOptions = {}): Promise<Res
     headers.set("content-type", "application/json");
     body = JSON.stringify(options.body);
   }
-  return exports.default.fetch(new Request(`${origin}${path}`, { method: options.method ?? "GET", headers, body }));
+  const request = new Request(`${origin}${path}`, { method: options.method ?? "GET", headers, body });
+  if (!settingsOverrides) return exports.default.fetch(request);
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(request, { ...env, ...settingsOverrides }, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
 }
 
 /** Calls and parses the JSON body, keeping the status for assertions. */

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import type { Role } from "../../src/auth/claims";
+import type { Role } from "../../src/base/caller";
 import type { AppointmentRow } from "../../src/appointments/queries";
 import type { TestUser } from "./api";
 

@@ -1,8 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { callJson } from "../support/api";
+import { callJson, withSettings } from "../support/api";
 import { createAppointment, createUser, isoInMinutes, type UserFixture } from "../support/fixtures";
-import { withSettings } from "../video/twilio-routes/with-settings";
 import { readAgoraToken } from "./read-agora-token";
 
 const calls = "/api/v1/video/video-calls/";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildAgoraRtcToken } from "../../src/video/agora/access-token";
+import { buildAgoraRtcToken } from "../../src/providers/agora/access-token";
 import { officialVectors } from "../video/agora/official-vectors";
 import { readAgoraToken } from "./read-agora-token";
 

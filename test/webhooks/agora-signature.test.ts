@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { verifyAgoraNcsSignature } from "../../src/video/agora/ncs-signature";
+import { verifyAgoraNcsSignature } from "../../src/providers/agora/ncs-signature";
 import { utf8 } from "../../src/crypto/encoding";
 
 // The example of Agora's "verify the signature" page (secret "secret").

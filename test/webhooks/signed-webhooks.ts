@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { hmac } from "../../src/crypto/hmac";
 import { toHex } from "../../src/crypto/encoding";
-import { twilioSignature, type FormParams } from "../../src/video/twilio/webhook-signature";
+import { twilioSignature, type FormParams } from "../../src/providers/twilio/webhook-signature";
 import { origin } from "../support/api";
 
 export const twilioWebhookPath = "/api/webhooks/twilio/video";

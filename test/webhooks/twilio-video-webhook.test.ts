@@ -1,9 +1,9 @@
 import { createExecutionContext, env, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { app } from "../../src/app";
+import { app } from "../../src/http/app";
 import type { RoomState } from "../../src/rooms/room-state";
-import { twilioSignature } from "../../src/video/twilio/webhook-signature";
+import { twilioSignature } from "../../src/providers/twilio/webhook-signature";
 import { origin } from "../support/api";
 import { createAppointment, createUser, type UserFixture } from "../support/fixtures";
 import { inRoom, patient, ROOM_SID, therapist, twilioParams } from "../rooms/room-fixtures";

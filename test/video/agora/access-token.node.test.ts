@@ -2,7 +2,7 @@ import { RtcRole, RtcTokenBuilder } from "agora-token";
 import { AccessToken2, ServiceRtc, kRtcServiceType } from "agora-token/src/AccessToken2.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { toHex } from "../../../src/crypto/encoding";
-import { buildAgoraRtcToken } from "../../../src/video/agora/access-token";
+import { buildAgoraRtcToken } from "../../../src/providers/agora/access-token";
 import { inflateToken, officialVectors } from "./official-vectors";
 
 const appId = "970ca35de60c44645bbae8a215061b33";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { toHex } from "../../../src/crypto/encoding";
-import { buildAgoraRtcToken } from "../../../src/video/agora/access-token";
+import { buildAgoraRtcToken } from "../../../src/providers/agora/access-token";
 import { inflateToken, officialVectors } from "./official-vectors";
 
 const appId = "970ca35de60c44645bbae8a215061b33";

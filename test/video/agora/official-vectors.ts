@@ -1,4 +1,4 @@
-import type { AgoraRtcTokenInput } from "../../../src/video/agora/access-token";
+import type { AgoraRtcTokenInput } from "../../../src/providers/agora/access-token";
 import { fromBase64 } from "../../../src/crypto/encoding";
 
 /**

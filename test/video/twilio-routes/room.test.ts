@@ -1,10 +1,9 @@
 import { env } from "cloudflare:test";
 import { http, HttpResponse } from "msw";
 import { beforeAll, describe, expect, it } from "vitest";
-import { callJson } from "../../support/api";
+import { callJson, withSettings } from "../../support/api";
 import { createAppointment, createUser, type UserFixture } from "../../support/fixtures";
 import { useOutboundStandIn } from "../../support/outbound";
-import { withSettings } from "./with-settings";
 
 const outbound = useOutboundStandIn();
 const rooms = "https://video.twilio.stand-in/v1/Rooms";

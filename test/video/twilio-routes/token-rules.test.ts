@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { joinWindow } from "../../../src/appointments/join-window";
 import { joinRefusal } from "../../../src/video/room-entry";
 import { tokenExpiresAt } from "../../../src/video/token-ttl";
-import { tokenValidUntil, twilioTokenResponse } from "../../../src/video/twilio/token-response";
+import { tokenValidUntil, twilioTokenResponse } from "../../../src/http/twilio-video/token-response";
 
 const start = 1_800_000_000;
 const session = { startsAt: start, durationMinutes: 50, status: "confirmed", sessionType: "telehealth" };
@@ -22,7 +22,12 @@ describe("tokenValidUntil", () => {
 
 describe("twilioTokenResponse", () => {
   it("gives exactly the documented fields, times in ISO 8601 UTC", () => {
-    const body = twilioTokenResponse({ token: "t", expiresAt: start + 4800, now: start, roomName: "apt-1", identity: "7-a@example.com", appointmentId: 1, durationMinutes: 50 });
+    const body = twilioTokenResponse({
+      connection: { provider: "twilio", token: "t", expiresAt: start + 4800, roomName: "apt-1", identity: "7-a@example.com" },
+      now: start,
+      appointmentId: 1,
+      durationMinutes: 50,
+    });
     expect(body).toEqual({
       access_token: "t",
       room_name: "apt-1",

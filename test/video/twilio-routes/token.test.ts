@@ -1,9 +1,8 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, callJson } from "../../support/api";
+import { call, callJson, withSettings } from "../../support/api";
 import { createAppointment, createUser, type UserFixture } from "../../support/fixtures";
 import { decodeJwt, verifiesHs256 } from "../twilio/decode-jwt";
-import { withSettings } from "./with-settings";
 
 let psychologist: UserFixture, patient: UserFixture, otherPsychologist: UserFixture, otherPatient: UserFixture;
 const admin = { id: 1, email: "admin@example.com", role: "admin" as const };

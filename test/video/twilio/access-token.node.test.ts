@@ -1,6 +1,6 @@
 import twilio from "twilio";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { buildTwilioAccessToken } from "../../../src/video/twilio/access-token";
+import { buildTwilioAccessToken } from "../../../src/providers/twilio/access-token";
 import { decodeJwt, verifiesHs256 } from "./decode-jwt";
 
 const { AccessToken } = twilio.jwt;

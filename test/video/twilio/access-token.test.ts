@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildTwilioAccessToken } from "../../../src/video/twilio/access-token";
+import { buildTwilioAccessToken } from "../../../src/providers/twilio/access-token";
 import { decodeJwt, verifiesHs256 } from "./decode-jwt";
 
 const input = {

@@ -1,0 +1,103 @@
+import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../base/pagination";
+import { authedRoute, createRouter, errorResponses, jsonBody, jsonResponse } from "../base/router";
+import { nowSeconds, secondsFromIso } from "../time/iso";
+import { findUser } from "../users/queries";
+import { appointmentForCaller } from "../appointments/access";
+import { appointmentBooked, appointmentChanged } from "../lifecycle/appointment-lifecycle";
+import { changeContext } from "./change-context";
+import { appointmentRoomNameTemplate, bookAppointment, bookingParties } from "../appointments/booking";
+import { startRangeInZone } from "../appointments/date-range";
+import { updateAppointment } from "../appointments/update";
+import { listAppointments } from "../appointments/queries";
+import {
+  appointmentDetailSchema,
+  appointmentIdParamSchema,
+  appointmentSchema,
+  createAppointmentSchema,
+  listAppointmentsQuerySchema,
+  updateAppointmentSchema,
+} from "../appointments/schemas";
+import { appointmentDetailView, appointmentView } from "../appointments/views";
+
+const createRoute = authedRoute({
+  method: "post",
+  path: "/api/appointments/",
+  summary: "Book an appointment",
+  description: "Psychologists book for themselves, patients with a psychologist, admins for anyone.",
+  request: { body: jsonBody(createAppointmentSchema) },
+  responses: { 201: jsonResponse(appointmentDetailSchema, "Booked"), ...errorResponses },
+});
+
+const listRoute = authedRoute({
+  method: "get",
+  path: "/api/appointments/",
+  summary: "The caller's appointments (admins: all)",
+  request: { query: listAppointmentsQuerySchema },
+  responses: { 200: jsonResponse(pageEnvelopeSchema(appointmentSchema), "One page"), ...errorResponses },
+});
+
+const detailRoute = authedRoute({
+  method: "get",
+  path: "/api/appointments/{id}/",
+  summary: "One appointment with both parties",
+  request: { params: appointmentIdParamSchema },
+  responses: { 200: jsonResponse(appointmentDetailSchema, "The appointment"), ...errorResponses },
+});
+
+const updateRoute = authedRoute({
+  method: "patch",
+  path: "/api/appointments/{id}/",
+  summary: "Reschedule, confirm or cancel",
+  request: { params: appointmentIdParamSchema, body: jsonBody(updateAppointmentSchema) },
+  responses: { 200: jsonResponse(appointmentDetailSchema, "Updated"), ...errorResponses },
+});
+
+export const appointmentRoutes = createRouter()
+  .openapi(createRoute, async (c) => {
+    const input = c.req.valid("json");
+    const { psychologistId, patientId } = bookingParties(input, c.get("caller"));
+    const now = nowSeconds();
+    const sessionType = input.session_type;
+    const row = await bookAppointment(
+      c.env.DB,
+      {
+        psychologistId,
+        patientId,
+        startsAt: secondsFromIso(input.appointment_date),
+        durationMinutes: input.duration_minutes,
+        sessionType,
+        serviceName: input.service_name ?? null,
+        videoProvider: input.video_provider ?? c.get("config").defaultVideoProvider,
+        roomNameTemplate: sessionType === "telehealth" ? appointmentRoomNameTemplate(now) : null,
+      },
+      now,
+    );
+    await appointmentBooked(changeContext(c), row, now);
+    const booked = await appointmentForCaller(c.env.DB, row.id, c.get("caller"), { admins: true });
+    return c.json(appointmentDetailView(booked, c.get("config").meetingBaseUrl), 201);
+  })
+  .openapi(listRoute, async (c) => {
+    const query = c.req.valid("query");
+    const caller = c.get("caller");
+    const timeZone = (await findUser(c.env.DB, caller.id))?.timezone ?? c.get("config").defaultTimezone;
+    const { count, rows } = await listAppointments(c.env.DB, {
+      ...(caller.role === "admin" ? {} : { party: { column: caller.role === "psychologist" ? "psychologist_id" : "patient_id", id: caller.id } }),
+      ...(query.status ? { statuses: [query.status] } : {}),
+      ...startRangeInZone({ from: query.date_from, to: query.date_to }, timeZone),
+      ...pageBounds(query),
+    });
+    return c.json(pageEnvelope(c.req.url, query, count, rows.map((row) => appointmentView(row, c.get("config").meetingBaseUrl))), 200);
+  })
+  .openapi(detailRoute, async (c) => {
+    const row = await appointmentForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: true });
+    return c.json(appointmentDetailView(row, c.get("config").meetingBaseUrl), 200);
+  })
+  .openapi(updateRoute, async (c) => {
+    const caller = c.get("caller");
+    const current = await appointmentForCaller(c.env.DB, c.req.valid("param").id, caller, { admins: true });
+    const now = nowSeconds();
+    const changed = await updateAppointment(c.env.DB, current, c.req.valid("json"), caller, now);
+    await appointmentChanged(changeContext(c), current, changed, now);
+    const updated = await appointmentForCaller(c.env.DB, current.id, caller, { admins: true });
+    return c.json(appointmentDetailView(updated, c.get("config").meetingBaseUrl), 200);
+  });

@@ -1,0 +1,8 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../base/app-env";
+import type { ChangeContext } from "../lifecycle/appointment-lifecycle";
+
+/** Where a route's stored change has its consequences: the bindings, the configuration, the request's waitUntil. */
+export function changeContext(c: Context<AppEnv>): ChangeContext {
+  return { env: c.env, config: c.get("config"), ctx: c.executionCtx };
+}

@@ -1,0 +1,86 @@
+import { z } from "@hono/zod-openapi";
+import { appointmentForCaller } from "../appointments/access";
+import type { AppointmentRow } from "../appointments/queries";
+import { appointmentIdParamSchema } from "../appointments/schemas";
+import { offersBearerProtocol } from "../auth/middleware";
+import { ApiError, notFound } from "../base/errors";
+import { videoCallForCaller } from "./video-calls/access";
+import { authedRoute, createRouter, errorBodySchema, errorResponses, jsonResponse } from "../base/router";
+import { roomEventsRequest, roomStub } from "../rooms/room-stub";
+
+export const roomStatusSchema = z
+  .object({
+    room_name: z.string(),
+    room_sid: z.string().nullable(),
+    status: z.enum(["not_found", "in-progress", "completed"]),
+    participants_count: z.number().int().openapi({ description: "Connected now" }),
+    participants: z.array(
+      z.object({
+        sid: z.string(),
+        identity: z.string(),
+        status: z.enum(["connected", "disconnected"]),
+        duration: z.number().int().openapi({ description: "Connected seconds, the current spell included" }),
+        connected_at: z.string().nullable(),
+      }),
+    ),
+    duration: z.number().int().nullable().openapi({ description: "Seconds since the room was created, to its end once completed" }),
+    created_at: z.string().nullable(),
+    appointment_id: z.number().int(),
+  })
+  .openapi("VideoRoomStatus");
+
+/** The room status route at `path`; the Twilio and the Agora front ends each call their own. */
+const statusRoute = <const P extends string>(path: P, summary: string) =>
+  authedRoute({
+    method: "get",
+    path,
+    summary,
+    description: "`status` is `not_found` until the provider has reported the room. Durations are computed at read time.",
+    request: { params: appointmentIdParamSchema },
+    responses: { 200: jsonResponse(roomStatusSchema, "The room's live status"), ...errorResponses },
+  });
+
+const twilioStatusRoute = statusRoute("/api/appointments/video-status/{id}/", "Who is in the appointment's video room now (parties only)");
+const agoraStatusRoute = statusRoute("/api/v1/video/video-calls/{id}/status/", "Who is in the appointment's Agora channel now (parties only)");
+
+const eventsRoute = authedRoute({
+  method: "get",
+  path: "/api/appointments/video-events/{id}/",
+  summary: "Live room events over a WebSocket (parties only)",
+  description:
+    "Browsers cannot set Authorization on a WebSocket, so the JWT may come as `Sec-WebSocket-Protocol: bearer, <jwt>` " +
+    "(answered with `bearer`) or a `token` query parameter. The first message is `{type: \"status\", data}` with the " +
+    "status endpoint's body; then `call.started`, `participant.joined`, `participant.left`, `call.ended`, `call.cancelled`. " +
+    "Send `status` for a fresh status; `ping` is answered `pong`.",
+  request: { params: appointmentIdParamSchema },
+  responses: {
+    101: { description: "Switching to the WebSocket protocol" },
+    426: { description: "Not a WebSocket upgrade", content: { "application/json": { schema: errorBodySchema } } },
+    ...errorResponses,
+  },
+});
+
+/** The live status and events of an appointment's video room, read from its room object. */
+export const roomRoutes = createRouter()
+  .openapi(twilioStatusRoute, async (c) => {
+    const room = roomOf(await appointmentForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: false }));
+    return c.json(await roomStub(c.env, room.roomName).status(room), 200);
+  })
+  .openapi(agoraStatusRoute, async (c) => {
+    const room = roomOf(await videoCallForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: false, notFound: "Appointment not found" }));
+    return c.json(await roomStub(c.env, room.roomName).status(room), 200);
+  })
+  .openapi(eventsRoute, async (c) => {
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new ApiError(426, "Expected a WebSocket upgrade");
+    const room = roomOf(await appointmentForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: false }));
+    const opened = await roomStub(c.env, room.roomName).fetch(roomEventsRequest(room));
+    if (!opened.webSocket) throw new ApiError(500, "The room did not open a WebSocket");
+    // A browser that offered the JWT as a subprotocol closes the socket unless one is chosen.
+    const headers = offersBearerProtocol(c.req.raw) ? { "sec-websocket-protocol": "bearer" } : undefined;
+    return new Response(null, { status: 101, webSocket: opened.webSocket, headers });
+  });
+
+function roomOf(appointment: Pick<AppointmentRow, "id" | "video_room_id">) {
+  if (!appointment.video_room_id) throw notFound("No video room found for this appointment");
+  return { roomName: appointment.video_room_id, appointmentId: appointment.id };
+}

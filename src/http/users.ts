@@ -1,0 +1,63 @@
+import { requireRole } from "../auth/middleware";
+import { notFound } from "../base/errors";
+import { authedRoute, createRouter, errorResponses, jsonBody, jsonResponse } from "../base/router";
+import { nowSeconds } from "../time/iso";
+import { mergeUser } from "../users/merge-user";
+import { findUser, saveUser, userView } from "../users/queries";
+import { ownProfileSchema, syncedUserSchema, userIdParamSchema, userSchema } from "../users/schemas";
+
+const getOwnProfile = authedRoute({
+  method: "get",
+  path: "/api/users/me",
+  summary: "The caller's profile",
+  responses: { 200: jsonResponse(userSchema, "The profile"), 401: errorResponses[401], 404: errorResponses[404] },
+});
+
+const putOwnProfile = authedRoute({
+  method: "put",
+  path: "/api/users/me",
+  summary: "Create or update the caller's profile (email and role come from the JWT)",
+  request: { body: jsonBody(ownProfileSchema) },
+  responses: {
+    200: jsonResponse(userSchema, "Updated"),
+    201: jsonResponse(userSchema, "Created"),
+    400: errorResponses[400],
+    401: errorResponses[401],
+  },
+});
+
+const putSyncedUser = authedRoute({
+  method: "put",
+  path: "/api/admin/users/{id}/",
+  summary: "Sync a user from the platform (admin)",
+  middleware: [requireRole("admin")] as const,
+  request: { params: userIdParamSchema, body: jsonBody(syncedUserSchema) },
+  responses: {
+    200: jsonResponse(userSchema, "Updated"),
+    201: jsonResponse(userSchema, "Created"),
+    400: errorResponses[400],
+    401: errorResponses[401],
+    403: errorResponses[403],
+  },
+});
+
+export const userRoutes = createRouter()
+  .openapi(getOwnProfile, async (c) => {
+    const row = await findUser(c.env.DB, c.get("caller").id);
+    if (!row) throw notFound("User profile not found");
+    return c.json(userView(row), 200);
+  })
+  .openapi(putOwnProfile, async (c) => {
+    const caller = c.get("caller");
+    const existing = await findUser(c.env.DB, caller.id);
+    const row = await saveUser(c.env.DB, mergeUser(existing, caller, c.req.valid("json"), c.get("config").defaultTimezone), nowSeconds());
+    return c.json(userView(row), existing ? 200 : 201);
+  })
+  .openapi(putSyncedUser, async (c) => {
+    const { id } = c.req.valid("param");
+    const input = c.req.valid("json");
+    const existing = await findUser(c.env.DB, id);
+    const identity = { id, email: input.email, role: input.role };
+    const row = await saveUser(c.env.DB, mergeUser(existing, identity, input, c.get("config").defaultTimezone), nowSeconds());
+    return c.json(userView(row), existing ? 200 : 201);
+  });

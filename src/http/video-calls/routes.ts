@@ -1,0 +1,174 @@
+import type { Context } from "hono";
+import { bookAppointment, bookingParties } from "../../appointments/booking";
+import { appointmentBooked, appointmentChanged } from "../../lifecycle/appointment-lifecycle";
+import { changeContext } from "../change-context";
+import { findAppointment, listAppointments, transitionStatus, type AppointmentWithParties } from "../../appointments/queries";
+import { appointmentIdParamSchema, type AppointmentStatus } from "../../appointments/schemas";
+import type { AppEnv } from "../../base/app-env";
+import { badRequest, notFound } from "../../base/errors";
+import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../../base/pagination";
+import { authedRoute, createRouter, errorBodySchema, errorResponses, jsonBody, jsonResponse } from "../../base/router";
+import { isoFromSeconds, nowSeconds, secondsFromIso } from "../../time/iso";
+import { admitToRoom } from "../../video/room-admission";
+import { openRoom } from "../../video/room-entry";
+import type { TokenPurpose } from "../../video/token-ttl";
+import { videoCallForCaller } from "./access";
+import { videoCallChannelName } from "../../appointments/room-names";
+import { createVideoCallSchema, listVideoCallsQuerySchema, videoCallSchema, videoCallTokenSchema } from "./schemas";
+import { videoCallStatus, videoCallView } from "./views";
+
+const base = "/api/v1/video/video-calls";
+const tokenFailure = { description: "Agora is not configured; the message names the missing setting", content: { "application/json": { schema: errorBodySchema } } };
+
+const listRoute = authedRoute({
+  method: "get",
+  path: `${base}/`,
+  summary: "The caller's video calls (admins: all)",
+  request: { query: listVideoCallsQuerySchema },
+  responses: { 200: jsonResponse(pageEnvelopeSchema(videoCallSchema), "One page, in start order"), ...errorResponses },
+});
+
+const createRoute = authedRoute({
+  method: "post",
+  path: `${base}/`,
+  summary: "Schedule an Agora video call",
+  description:
+    "Psychologists schedule for themselves, patients with a doctor, admins for anyone. Neither party may have another call within 30 minutes of it.",
+  request: { body: jsonBody(createVideoCallSchema) },
+  responses: { 201: jsonResponse(videoCallSchema, "Scheduled"), ...errorResponses },
+});
+
+const detailRoute = authedRoute({
+  method: "get",
+  path: `${base}/{id}/`,
+  summary: "One video call",
+  request: { params: appointmentIdParamSchema },
+  responses: { 200: jsonResponse(videoCallSchema, "The call"), ...errorResponses },
+});
+
+const tokenRoutes = (action: "join" | "token", summary: string, description: string) =>
+  authedRoute({
+    method: "post",
+    path: `${base}/{id}/${action}/`,
+    summary,
+    description: `${description} Doctor and patient only, from 15 minutes before the start until 30 minutes after the end.`,
+    request: { params: appointmentIdParamSchema },
+    responses: { 200: jsonResponse(videoCallTokenSchema, "The caller's Agora token"), ...errorResponses, 500: tokenFailure },
+  });
+
+const joinRoute = tokenRoutes("join", "Join the call", "The first join starts the call. The token lives the session plus 30 minutes, at least 1 and at most 4 hours.");
+const renewRoute = tokenRoutes("token", "Renew the caller's token", "For the client's token-privilege-will-expire event: the token lasts until the room closes.");
+
+const changeRoute = (action: "end" | "cancel", summary: string) =>
+  authedRoute({
+    method: "post",
+    path: `${base}/{id}/${action}/`,
+    summary,
+    request: { params: appointmentIdParamSchema },
+    responses: { 200: jsonResponse(videoCallSchema, "The call after the change"), ...errorResponses },
+  });
+
+const endRoute = changeRoute("end", "End an ongoing call (doctor and patient)");
+const cancelRoute = changeRoute("cancel", "Cancel a scheduled call (doctor, patient or an admin)");
+
+export const videoCallRoutes = createRouter()
+  .openapi(listRoute, async (c) => {
+    const query = c.req.valid("query");
+    const caller = c.get("caller");
+    const { count, rows } = await listAppointments(c.env.DB, {
+      ...(caller.role === "admin" ? {} : { party: { column: caller.role === "psychologist" ? "psychologist_id" : "patient_id", id: caller.id } }),
+      sessionType: "telehealth",
+      videoProvider: "agora",
+      ...pageBounds(query),
+    });
+    return c.json(pageEnvelope(c.req.url, query, count, rows.map(videoCallView)), 200);
+  })
+  .openapi(createRoute, async (c) => {
+    const input = c.req.valid("json");
+    const { psychologistId, patientId } = bookingParties({ psychologist_id: input.doctor, patient_id: input.patient }, c.get("caller"));
+    const now = nowSeconds();
+    const row = await bookAppointment(
+      c.env.DB,
+      {
+        psychologistId,
+        patientId,
+        startsAt: secondsFromIso(input.scheduled_time),
+        durationMinutes: input.duration_minutes,
+        sessionType: "telehealth",
+        serviceName: null,
+        videoProvider: "agora",
+        roomNameTemplate: videoCallChannelName(now),
+      },
+      now,
+      {
+        gapSeconds: 30 * 60,
+        clashMessage: "There is already a scheduled call within 30 minutes of this time",
+        fields: { start: "scheduled_time", psychologist: "doctor", patient: "patient" },
+      },
+    );
+    await appointmentBooked(changeContext(c), row, now);
+    return c.json(videoCallView(await reread(c.env.DB, row.id)), 201);
+  })
+  .openapi(detailRoute, async (c) => {
+    const call = await videoCallForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: true });
+    return c.json(videoCallView(call), 200);
+  })
+  .openapi(joinRoute, async (c) => c.json(await issueAgoraToken(c, c.req.valid("param").id, "join"), 200))
+  .openapi(renewRoute, async (c) => c.json(await issueAgoraToken(c, c.req.valid("param").id, "renewal"), 200))
+  .openapi(endRoute, async (c) => {
+    const call = await videoCallForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: false });
+    const now = nowSeconds();
+    const change = { from: ["ongoing" as const], to: "completed" as const, endedAt: now, refusal: "Only an ongoing call can be ended" };
+    return c.json(videoCallView(await moveCall(c, call, change, now)), 200);
+  })
+  .openapi(cancelRoute, async (c) => {
+    const call = await videoCallForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: true });
+    const change = { from: ["scheduled" as const, "confirmed" as const], to: "cancelled" as const, refusal: "Only a scheduled call can be cancelled" };
+    return c.json(videoCallView(await moveCall(c, call, change, nowSeconds())), 200);
+  });
+
+/**
+ * An Agora token for the caller in the call's channel: a first join (which starts the call) or
+ * a renewal. Both are for parties only, inside the join window, with the publisher's privileges.
+ */
+async function issueAgoraToken(c: Context<AppEnv>, id: number, purpose: TokenPurpose) {
+  const caller = c.get("caller");
+  const now = nowSeconds();
+  const call = await videoCallForCaller(c.env.DB, id, caller, { admins: false });
+  const { channel, token, uid, expiresAt } = await admitToRoom(c.get("config"), call, caller, { purpose, noun: "call" }, now);
+  if (purpose === "join") await startCall(c.env.DB, call, now);
+  return { channel_name: channel, token, uid, expiration_time: isoFromSeconds(expiresAt) };
+}
+
+/**
+ * The first join moves the call to ongoing. The transition is conditional on the status, so of
+ * two concurrent first joins one starts the call and the other finds it already ongoing; a call
+ * cancelled or ended in between refuses the join.
+ */
+async function startCall(db: D1Database, call: AppointmentWithParties, now: number): Promise<void> {
+  if (call.status === "ongoing") return;
+  if (await transitionStatus(db, call.id, ["scheduled", "confirmed"], "ongoing", now, { startedAt: now })) return;
+  openRoom(await reread(db, call.id), "call", now);
+}
+
+type StatusChange = { from: AppointmentStatus[]; to: AppointmentStatus; endedAt?: number; refusal: string };
+
+/**
+ * Applies a status change if the call is still in one of `from` (conditionally, so two racing
+ * requests cannot both apply it) and lets the parties and the room know; otherwise a 400 with
+ * the refusal and the call's status.
+ */
+async function moveCall(c: Context<AppEnv>, call: AppointmentWithParties, change: StatusChange, now: number): Promise<AppointmentWithParties> {
+  const db = c.env.DB;
+  const moved = await transitionStatus(db, call.id, change.from, change.to, now, change.endedAt === undefined ? {} : { endedAt: change.endedAt });
+  const current = await reread(db, call.id);
+  if (!moved) throw badRequest(`${change.refusal}; this call is ${videoCallStatus(current.status)}`);
+  await appointmentChanged(changeContext(c), call, moved, now);
+  return current;
+}
+
+async function reread(db: D1Database, id: number): Promise<AppointmentWithParties> {
+  const call = await findAppointment(db, id);
+  if (!call) throw notFound("Video call not found");
+  return call;
+}

@@ -1,0 +1,46 @@
+import { configured } from "../../base/config";
+import { badRequest } from "../../base/errors";
+import { buildingToken, type TwilioConnection, type VideoProviderAdapter } from "../video-adapter";
+import { buildTwilioAccessToken } from "./access-token";
+import { twilioRoomEvent } from "./room-events";
+import { listConnectedParticipants } from "./rooms-client";
+import { verifiedTwilioForm } from "./webhook-request";
+
+/** `twilioIdentity(201, "pat@example.com")` → `"201-pat@example.com"`: unique per user, readable in Twilio's console. */
+export function twilioIdentity(userId: number, email: string): string {
+  return `${userId}-${email}`;
+}
+
+/** Twilio Video: access tokens, Rooms status callbacks, and the Rooms API's list of who is connected. */
+export const twilioVideo: VideoProviderAdapter<TwilioConnection> = {
+  async admit(config, { roomName, party, expiresAt, now }) {
+    const { accountSid, apiKeySid, apiKeySecret } = configured(config.twilio.video, "Failed to generate access token");
+    const identity = twilioIdentity(party.id, party.email);
+    const { token } = await buildingToken(() =>
+      buildTwilioAccessToken({ accountSid, apiKeySid, apiKeySecret, identity, room: roomName, ttlSeconds: expiresAt - now, now }),
+    );
+    return { provider: "twilio", roomName, token, identity, expiresAt };
+  },
+
+  webhook: {
+    path: "/api/webhooks/twilio/video",
+    summary: "Twilio Video room status callback (signed with X-Twilio-Signature)",
+    description: "Form-encoded; room-created, room-ended, participant-connected/-disconnected, track and recording events.",
+    async receive(request, config) {
+      const params = await verifiedTwilioForm(request, { authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl });
+      const event = twilioRoomEvent(params);
+      if (!event) throw badRequest("Not a Twilio Video room status callback");
+      return event;
+    },
+  },
+
+  async listConnected(config, roomSid) {
+    const { apiKeySid, apiKeySecret } = configured(config.twilio.rest, "Failed to read the room's participants");
+    const connected = await listConnectedParticipants({ baseUrl: config.twilio.videoBaseUrl, apiKeySid, apiKeySecret }, roomSid);
+    return connected.map((participant) => ({
+      key: participant.sid,
+      identity: participant.identity,
+      ...(participant.start_time && { connectedAt: Date.parse(participant.start_time) }),
+    }));
+  },
+};

@@ -1,0 +1,56 @@
+import type { Config } from "../base/config";
+import { ApiError } from "../base/errors";
+import type { RoomEvent } from "./room-event";
+
+/**
+ * The contract every video provider fulfils, so that token endpoints, room entry, room events
+ * and the web client treat providers alike. A provider is a folder beside this file with an
+ * adapter of this shape, plus one entry in the registry (`video/provider-registry.ts`).
+ */
+export interface VideoProviderAdapter<C extends Connection = Connection> {
+  /**
+   * What one party needs to connect to the room until `expiresAt`: credentials signed here.
+   * Throws a 500 naming what is missing when the provider is not configured.
+   */
+  admit(config: Config, admission: Admission): Promise<C>;
+  /** The provider's room webhook: where it calls, and how a delivery becomes a room event. */
+  webhook: RoomWebhook;
+  /** Who the provider says is connected now, where it can say: heals lost webhooks. */
+  listConnected?(config: Config, roomSid: string): Promise<ListedParticipant[]>;
+}
+
+/** One party entering one room; times are unix seconds. */
+export type Admission = {
+  roomName: string;
+  party: { id: number; email: string };
+  expiresAt: number;
+  now: number;
+};
+
+export type TwilioConnection = { provider: "twilio"; roomName: string; token: string; identity: string; expiresAt: number };
+export type AgoraConnection = { provider: "agora"; appId: string; channel: string; token: string; uid: number; expiresAt: number };
+/** What a client needs to connect, by provider. */
+export type Connection = TwilioConnection | AgoraConnection;
+
+export type ListedParticipant = { key: string; identity: string; connectedAt?: number };
+
+export type RoomWebhook = {
+  path: string;
+  summary: string;
+  description: string;
+  /**
+   * Verifies one delivery (403 when the signature fails, before anything is parsed) and reads it:
+   * the room event, or "ignored" for a notice that is not a room's. A signed body that is not an
+   * event we can read is a 400.
+   */
+  receive(request: Request, config: Config): Promise<RoomEvent | "ignored">;
+};
+
+/** Runs a token builder; its failure becomes a 500 with the builder's own (secret-free) reason. */
+export async function buildingToken<T>(build: () => Promise<T>): Promise<T> {
+  try {
+    return await build();
+  } catch (err) {
+    throw new ApiError(500, `Failed to generate access token: ${err instanceof Error ? err.message : "unknown error"}`);
+  }
+}
