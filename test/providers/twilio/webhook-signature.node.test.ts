@@ -1,6 +1,6 @@
 import twilio from "twilio";
 import { describe, expect, it } from "vitest";
-import { twilioSignature, verifyTwilioSignature, type FormParams } from "../../src/providers/twilio/webhook-signature";
+import { twilioSignature, verifyTwilioSignature, type FormParams } from "../../../src/providers/twilio/webhook-signature";
 
 const authToken = "0123456789abcdef0123456789abcdef";
 

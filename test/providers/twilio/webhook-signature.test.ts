@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { twilioSignature, verifyTwilioSignature, type FormParams } from "../../src/providers/twilio/webhook-signature";
+import { twilioSignature, verifyTwilioSignature, type FormParams } from "../../../src/providers/twilio/webhook-signature";
 
 // The vectors of twilio-node's own suite (spec/validation.spec.js).
 const authToken = "12345";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { verifyAgoraNcsSignature } from "../../src/providers/agora/ncs-signature";
-import { utf8 } from "../../src/crypto/encoding";
+import { verifyAgoraNcsSignature } from "../../../src/providers/agora/ncs-signature";
+import { utf8 } from "../../../src/crypto/encoding";
 
 // The example of Agora's "verify the signature" page (secret "secret").
 const secret = "secret";

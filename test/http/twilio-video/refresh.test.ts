@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callJson } from "../../support/api";
 import { createAppointment, createUser, type UserFixture } from "../../support/fixtures";
-import { decodeJwt, verifiesHs256 } from "../twilio/decode-jwt";
+import { decodeJwt, verifiesHs256 } from "../../providers/twilio/decode-jwt";
 
 let psychologist: UserFixture, patient: UserFixture, stranger: UserFixture;
 const admin = { id: 1, email: "admin@example.com", role: "admin" as const };

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { callJson, withSettings } from "../support/api";
-import { createAppointment, createUser, isoInMinutes, type UserFixture } from "../support/fixtures";
+import { callJson, withSettings } from "../../support/api";
+import { createAppointment, createUser, isoInMinutes, type UserFixture } from "../../support/fixtures";
 import { readAgoraToken } from "./read-agora-token";
 
 const calls = "/api/v1/video/video-calls/";

@@ -1,4 +1,4 @@
-import { inflateToken } from "../video/agora/official-vectors";
+import { inflateToken } from "../../providers/agora/official-vectors";
 
 /**
  * The fields inside an AccessToken2 ("007") RTC token, read independently of the builder, and

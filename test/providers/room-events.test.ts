@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { agoraChannelEvent } from "../../src/providers/agora/ncs-events";
 import { twilioRoomEvent } from "../../src/providers/twilio/room-events";
-import { agoraBody, ROOM_SID, seconds, therapist, twilioParams } from "./room-fixtures";
+import { agoraBody, ROOM_SID, seconds, therapist, twilioParams } from "../rooms/room-fixtures";
 
 describe("twilioRoomEvent", () => {
   it("reads a participant-connected callback, ordered by its Timestamp", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call } from "./support/api";
+import { call } from "../support/api";
 
 describe("API documents", () => {
   it("serves an OpenAPI 3.1 document built from the routes' own schemas", async () => {

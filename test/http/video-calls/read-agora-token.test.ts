@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildAgoraRtcToken } from "../../src/providers/agora/access-token";
-import { officialVectors } from "../video/agora/official-vectors";
+import { buildAgoraRtcToken } from "../../../src/providers/agora/access-token";
+import { officialVectors } from "../../providers/agora/official-vectors";
 import { readAgoraToken } from "./read-agora-token";
 
 // The reader the call tests rely on, checked against Agora's published tokens so it cannot agree with a wrong builder.

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { callJson } from "../support/api";
-import { createAppointment, createUser, isoInMinutes, type UserFixture } from "../support/fixtures";
+import { callJson } from "../../support/api";
+import { createAppointment, createUser, isoInMinutes, type UserFixture } from "../../support/fixtures";
 
 const calls = "/api/v1/video/video-calls/";
 const admin = { id: 1, email: "admin@example.com", role: "admin" as const };
