@@ -8,10 +8,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { reminderOffsets } from "../src/base/config";
 import { dueStartRanges } from "../src/reminders/due-reminders";
 import { unplannedAppointmentsSql } from "../src/reminders/ledger";
 import { claimOpenRowsSql, REQUEUE_AFTER_SECONDS } from "../src/reminders/ledger-claims";
-import { reminderOffsets } from "../src/base/config";
 import { startBuiltWorker } from "./support/built-worker";
 
 const APPOINTMENTS = 100_000;
@@ -29,7 +29,8 @@ async function startProviderStandIn() {
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     request.resume();
     request.on("end", () => {
-      const json = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+      const json = (status: number, body: unknown) =>
+        response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
       if (request.url?.endsWith("/Messages.json")) {
         if (!request.headers.authorization?.startsWith("Basic ")) received.unauthenticated++;
         received.whatsapp++;
@@ -38,14 +39,24 @@ async function startProviderStandIn() {
       if (request.url === "/email") {
         if (!request.headers["x-postmark-server-token"]) received.unauthenticated++;
         received.email++;
-        return json(200, { To: "bench", SubmittedAt: new Date().toISOString(), MessageID: `pm-${received.email}`, ErrorCode: 0, Message: "OK" });
+        return json(200, {
+          To: "bench",
+          SubmittedAt: new Date().toISOString(),
+          MessageID: `pm-${received.email}`,
+          ErrorCode: 0,
+          Message: "OK",
+        });
       }
       json(404, { error: "not a stand-in path" });
     });
   });
   await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
   const { port } = server.address() as AddressInfo;
-  return { baseUrl: `http://127.0.0.1:${port}`, received, [Symbol.asyncDispose]: () => new Promise<void>((closed) => server.close(() => closed())) };
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    received,
+    [Symbol.asyncDispose]: () => new Promise<void>((closed) => server.close(() => closed())),
+  };
 }
 
 // The consumer logs a line per batch, as it should in production; here they would bury the results.
@@ -113,40 +124,62 @@ await db.batch([
     )
     .bind(now, JSON.stringify(offsets), DUE_APPOINTMENTS),
 ]);
-const counts = await db.prepare("SELECT (SELECT COUNT(*) FROM appointments) AS appointments, (SELECT COUNT(*) FROM reminders) AS ledger").first<{ appointments: number; ledger: number }>();
+const counts = await db
+  .prepare("SELECT (SELECT COUNT(*) FROM appointments) AS appointments, (SELECT COUNT(*) FROM reminders) AS ledger")
+  .first<{ appointments: number; ledger: number }>();
 console.log(`node ${process.version}; built Worker in workerd via Miniflare; providers: local HTTP stand-in`);
-console.log(`seeded ${counts?.appointments.toLocaleString("en-US")} appointments, ${counts?.ledger.toLocaleString("en-US")} ledger rows already sent, in ${((performance.now() - seeded) / 1000).toFixed(1)} s\n`);
+console.log(
+  `seeded ${counts?.appointments.toLocaleString("en-US")} appointments, ${counts?.ledger.toLocaleString("en-US")} ledger rows already sent, in ${((performance.now() - seeded) / 1000).toFixed(1)} s\n`,
+);
 
 console.log("EXPLAIN QUERY PLAN, the cron's queries:");
 for (const range of dueStartRanges(offsets, now)) {
-  const { results } = await db.prepare(`EXPLAIN QUERY PLAN ${unplannedAppointmentsSql}`).bind(range.startsAfter, range.startsAtOrBefore, range.offsetMinutes).all<{ detail: string }>();
+  const { results } = await db
+    .prepare(`EXPLAIN QUERY PLAN ${unplannedAppointmentsSql}`)
+    .bind(range.startsAfter, range.startsAtOrBefore, range.offsetMinutes)
+    .all<{ detail: string }>();
   console.log(`  due appointments, offset ${String(range.offsetMinutes).padStart(4)}: ${results.map((r) => r.detail).join(" | ")}`);
 }
-const sweepPlan = await db.prepare(`EXPLAIN QUERY PLAN ${claimOpenRowsSql}`).bind(now, now - REQUEUE_AFTER_SECONDS, 2000).all<{ detail: string }>();
+const sweepPlan = await db
+  .prepare(`EXPLAIN QUERY PLAN ${claimOpenRowsSql}`)
+  .bind(now, now - REQUEUE_AFTER_SECONDS, 2000)
+  .all<{ detail: string }>();
 console.log(`  open-row sweep:                ${sweepPlan.results.map((r) => r.detail).join(" | ")}\n`);
 
 const cronWorker = await worker.miniflare.getWorker();
 const cronStarted = performance.now();
 const { outcome } = await cronWorker.scheduled({ scheduledTime: new Date(now * 1000), cron: "* * * * *" });
 const cronMs = performance.now() - cronStarted;
-const queued = await db.prepare("SELECT COUNT(*) AS n FROM reminders WHERE queued_at = ? AND offset_minutes = 15").bind(now).first<{ n: number }>();
-console.log(`cron pass (one invocation, ${outcome}): ${queued?.n.toLocaleString("en-US")} of ${DUE_REMINDERS.toLocaleString("en-US")} due reminders planned and queued in ${cronMs.toFixed(0)} ms`);
+const queued = await db
+  .prepare("SELECT COUNT(*) AS n FROM reminders WHERE queued_at = ? AND offset_minutes = 15")
+  .bind(now)
+  .first<{ n: number }>();
+console.log(
+  `cron pass (one invocation, ${outcome}): ${queued?.n.toLocaleString("en-US")} of ${DUE_REMINDERS.toLocaleString("en-US")} due reminders planned and queued in ${cronMs.toFixed(0)} ms`,
+);
 if (queued?.n !== DUE_REMINDERS) throw new Error(`expected ${DUE_REMINDERS} queued, got ${queued?.n}`);
 
 // The Worker's queue consumer runs as messages arrive; wait until the ledger shows every row settled.
 let settled: Record<string, number> = {};
 while (performance.now() - cronStarted < DRAIN_TIMEOUT_MS) {
-  const { results } = await db.prepare("SELECT status, COUNT(*) AS n FROM reminders WHERE offset_minutes = 15 GROUP BY status").all<{ status: string; n: number }>();
+  const { results } = await db
+    .prepare("SELECT status, COUNT(*) AS n FROM reminders WHERE offset_minutes = 15 GROUP BY status")
+    .all<{ status: string; n: number }>();
   settled = Object.fromEntries(results.map((r) => [r.status, r.n]));
-  if ((settled["pending"] ?? 0) + (settled["sending"] ?? 0) === 0) break;
+  if ((settled.pending ?? 0) + (settled.sending ?? 0) === 0) break;
   await new Promise((tick) => setTimeout(tick, 50));
 }
 const drainSeconds = (performance.now() - cronStarted) / 1000;
-const sent = settled["sent"] ?? 0;
+const sent = settled.sent ?? 0;
 console.log(`consumer: ${JSON.stringify(settled)} after ${drainSeconds.toFixed(1)} s from the cron's start`);
-console.log(`stand-in received ${providers.received.whatsapp.toLocaleString("en-US")} WhatsApp + ${providers.received.email.toLocaleString("en-US")} emails (${providers.received.unauthenticated} without credentials)`);
-if (sent !== DUE_REMINDERS || providers.received.whatsapp + providers.received.email !== DUE_REMINDERS) throw new Error("not every due reminder was sent exactly once");
-console.log(`\nthroughput: ${Math.round(sent / drainSeconds).toLocaleString("en-US")} reminders/s, cron start to last send (Miniflare runs the consumer one batch at a time)`);
+console.log(
+  `stand-in received ${providers.received.whatsapp.toLocaleString("en-US")} WhatsApp + ${providers.received.email.toLocaleString("en-US")} emails (${providers.received.unauthenticated} without credentials)`,
+);
+if (sent !== DUE_REMINDERS || providers.received.whatsapp + providers.received.email !== DUE_REMINDERS)
+  throw new Error("not every due reminder was sent exactly once");
+console.log(
+  `\nthroughput: ${Math.round(sent / drainSeconds).toLocaleString("en-US")} reminders/s, cron start to last send (Miniflare runs the consumer one batch at a time)`,
+);
 
 const again = performance.now();
 await cronWorker.scheduled({ scheduledTime: new Date((now + 60) * 1000), cron: "* * * * *" });

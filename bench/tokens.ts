@@ -17,7 +17,11 @@ const SAMPLE_MS = 1000;
 const ROUNDS = 5;
 const IN_FLIGHT = 64;
 
-const twilioAccount = { accountSid: "AC00000000000000000000000000000001", apiKeySid: "SK00000000000000000000000000000002", apiKeySecret: "api-key-secret" };
+const twilioAccount = {
+  accountSid: "AC00000000000000000000000000000001",
+  apiKeySid: "SK00000000000000000000000000000002",
+  apiKeySecret: "api-key-secret",
+};
 const agoraApp = { appId: "970ca35de60c44645bbae8a215061b33", appCertificate: "5cfd2fd1755d40ecb72977518be15d3b" };
 const unixNow = () => Math.floor(Date.now() / 1000);
 
@@ -27,9 +31,13 @@ const contenders: { name: string; ours: Build; official: Build; target: number }
   {
     name: "Twilio Video access token",
     target: 1.0,
-    ours: () => buildTwilioAccessToken({ ...twilioAccount, identity: "patient-42", room: "appointment-7", ttlSeconds: 4800, now: unixNow() }),
+    ours: () =>
+      buildTwilioAccessToken({ ...twilioAccount, identity: "patient-42", room: "appointment-7", ttlSeconds: 4800, now: unixNow() }),
     official: () => {
-      const token = new twilio.jwt.AccessToken(twilioAccount.accountSid, twilioAccount.apiKeySid, twilioAccount.apiKeySecret, { identity: "patient-42", ttl: 4800 });
+      const token = new twilio.jwt.AccessToken(twilioAccount.accountSid, twilioAccount.apiKeySid, twilioAccount.apiKeySecret, {
+        identity: "patient-42",
+        ttl: 4800,
+      });
       token.addGrant(new twilio.jwt.AccessToken.VideoGrant({ room: "appointment-7" }));
       return token.toJwt();
     },
@@ -38,8 +46,17 @@ const contenders: { name: string; ours: Build; official: Build; target: number }
     name: "Agora RTC token (publisher)",
     target: 0.8,
     ours: () =>
-      buildAgoraRtcToken({ ...agoraApp, channelName: "appointment-7", uid: 42, role: "publisher", tokenExpireSeconds: 4800, privilegeExpireSeconds: 4800, now: unixNow() }),
-    official: () => RtcTokenBuilder.buildTokenWithUid(agoraApp.appId, agoraApp.appCertificate, "appointment-7", 42, RtcRole.PUBLISHER, 4800, 4800),
+      buildAgoraRtcToken({
+        ...agoraApp,
+        channelName: "appointment-7",
+        uid: 42,
+        role: "publisher",
+        tokenExpireSeconds: 4800,
+        privilegeExpireSeconds: 4800,
+        now: unixNow(),
+      }),
+    official: () =>
+      RtcTokenBuilder.buildTokenWithUid(agoraApp.appId, agoraApp.appCertificate, "appointment-7", 42, RtcRole.PUBLISHER, 4800, 4800),
   },
 ];
 

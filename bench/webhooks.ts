@@ -8,9 +8,9 @@
  * the numbers are the Worker's, not the client's.
  */
 import { cpus } from "node:os";
-import { twilioSignature, type FormParams } from "../src/providers/twilio/webhook-signature";
+import { type FormParams, twilioSignature } from "../src/providers/twilio/webhook-signature";
 import { twilioParams } from "../test/rooms/room-fixtures";
-import { startBuiltWorker, type BuiltWorker } from "./support/built-worker";
+import { type BuiltWorker, startBuiltWorker } from "./support/built-worker";
 
 const PUBLIC_BASE_URL = "https://video-edge.bench";
 const AUTH_TOKEN = "bench-twilio-auth-token";
@@ -34,11 +34,14 @@ function sessionCallbacks(room: number, count: number, startMs: number): FormPar
   for (let cycle = 0; callbacks.length < count - 1; cycle++) {
     const patient = { sid: sid(2, cycle), identity: "patient:2" };
     add("participant-connected", patient);
-    for (let track = 0; track < 17 && callbacks.length < count - 2; track++) add(["track-added", "track-enabled", "track-disabled"][track % 3]!, patient);
+    for (let track = 0; track < 17 && callbacks.length < count - 2; track++)
+      add(["track-added", "track-enabled", "track-disabled"][track % 3]!, patient);
     add("participant-disconnected", patient);
   }
   add("room-ended");
-  return callbacks.map((params) => params.map(([name, value]) => [name, name === "RoomName" ? roomName : name === "RoomSid" ? roomSid : value] as const));
+  return callbacks.map((params) =>
+    params.map(([name, value]) => [name, name === "RoomName" ? roomName : name === "RoomSid" ? roomSid : value] as const),
+  );
 }
 
 type Sent = { path: string; init?: RequestInit; applied: boolean };
@@ -80,7 +83,8 @@ async function send(worker: BuiltWorker, requests: Sent[], inFlight: number) {
         const response = await worker.fetch(`${PUBLIC_BASE_URL}${path}`, init);
         const result = (await response.json()) as { delivery?: string };
         latencies.push(performance.now() - sent);
-        if (response.status !== 200 || (applied && result.delivery !== "applied")) throw new Error(`unexpected ${response.status} ${JSON.stringify(result)}`);
+        if (response.status !== 200 || (applied && result.delivery !== "applied"))
+          throw new Error(`unexpected ${response.status} ${JSON.stringify(result)}`);
       }
     }),
   );
@@ -104,8 +108,16 @@ await using worker = await startBuiltWorker({
 const singleRooms = { warmUp: 0, oneAtATime: ROOMS + 1, inFlight: ROOMS + 2 };
 const now = Math.floor(Date.now() / 1000);
 await worker.db.batch([
-  worker.db.prepare("INSERT INTO users (id, email, name, role, timezone, created_at, updated_at) VALUES (1, 'therapist@bench.test', 'Therapist', 'psychologist', 'UTC', ?1, ?1)").bind(now),
-  worker.db.prepare("INSERT INTO users (id, email, name, role, timezone, created_at, updated_at) VALUES (2, 'patient@bench.test', 'Patient', 'patient', 'UTC', ?1, ?1)").bind(now),
+  worker.db
+    .prepare(
+      "INSERT INTO users (id, email, name, role, timezone, created_at, updated_at) VALUES (1, 'therapist@bench.test', 'Therapist', 'psychologist', 'UTC', ?1, ?1)",
+    )
+    .bind(now),
+  worker.db
+    .prepare(
+      "INSERT INTO users (id, email, name, role, timezone, created_at, updated_at) VALUES (2, 'patient@bench.test', 'Patient', 'patient', 'UTC', ?1, ?1)",
+    )
+    .bind(now),
   ...Array.from({ length: ROOMS + 3 }, (_, room) =>
     worker.db
       .prepare(
@@ -134,7 +146,9 @@ const scenarios = [
   },
 ];
 
-console.log(`node ${process.version}, ${cpus().length} CPUs; the built Worker in workerd via Miniflare; signed Twilio room status callbacks, each verified, applied and stored\n`);
+console.log(
+  `node ${process.version}, ${cpus().length} CPUs; the built Worker in workerd via Miniflare; signed Twilio room status callbacks, each verified, applied and stored\n`,
+);
 for (const { name, requests, inFlight, print } of scenarios) {
   const { perSecond, p50, p99 } = await send(worker, requests, inFlight);
   if (!print) continue;

@@ -5,7 +5,9 @@ import { demoUsers } from "./demo-data.mjs";
 /** JWT_SECRET as `wrangler dev` will see it: .dev.vars, else the example it is copied from. */
 export function localJwtSecret() {
   const file = existsSync(".dev.vars") ? ".dev.vars" : ".dev.vars.example";
-  const line = readFileSync(file, "utf8").split("\n").find((l) => l.startsWith("JWT_SECRET="));
+  const line = readFileSync(file, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("JWT_SECRET="));
   if (!line) throw new Error(`JWT_SECRET is missing from ${file}`);
   return line.slice("JWT_SECRET=".length).trim();
 }

@@ -24,7 +24,9 @@ const layers = [
 /** Bindings are used where needed; every other setting is read by the config module alone. */
 const bindings = new Set(["DB", "ROOMS", "REMINDERS_QUEUE", "ASSETS"]);
 
-const sourceFiles = (readdirSync("src", { recursive: true }) as string[]).filter((file) => file.endsWith(".ts")).map((file) => join("src", file));
+const sourceFiles = (readdirSync("src", { recursive: true }) as string[])
+  .filter((file) => file.endsWith(".ts"))
+  .map((file) => join("src", file));
 const folderOf = (file: string) => relative("src", file).split("/")[0]!;
 const layerOf = (folder: string) => layers.findIndex((layer) => layer.includes(folder));
 

@@ -51,10 +51,16 @@ export async function startBuiltWorker({
 } = {}): Promise<BuiltWorker> {
   const outdir = mkdtempSync(join(tmpdir(), "built-worker-"));
   const wrangler = resolve("node_modules/.bin/wrangler");
-  execFileSync(wrangler, ["deploy", "--dry-run", "--outdir", outdir, "--config", configPath], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true" } });
+  execFileSync(wrangler, ["deploy", "--dry-run", "--outdir", outdir, "--config", configPath], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, CI: "true" },
+  });
 
   // The bundle is one ES module: the source's module rules do not apply to it.
-  const { modulesRules: _modulesRules, ...workerOptions } = unstable_getMiniflareWorkerOptions(configPath).workerOptions as Record<string, unknown>;
+  const { modulesRules: _modulesRules, ...workerOptions } = unstable_getMiniflareWorkerOptions(configPath).workerOptions as Record<
+    string,
+    unknown
+  >;
   const miniflare = new Miniflare(
     convertV4MiniflareOptions({
       ...workerOptions,
@@ -62,13 +68,15 @@ export async function startBuiltWorker({
       scriptPath: join(outdir, "index.js"),
       // Module names are paths below this root: the bundle lives outside the project.
       modulesRoot: outdir,
-      bindings: { ...(workerOptions["bindings"] as Record<string, unknown> | undefined), ...bindings },
+      bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), ...bindings },
     }),
   );
   await miniflare.ready;
 
   const db = await miniflare.getD1Database("DB");
-  for (const file of readdirSync(migrationsDir).filter((name) => name.endsWith(".sql")).sort()) {
+  for (const file of readdirSync(migrationsDir)
+    .filter((name) => name.endsWith(".sql"))
+    .sort()) {
     for (const statement of unstable_splitSqlQuery(readFileSync(join(migrationsDir, file), "utf8"))) await db.prepare(statement).run();
   }
 

@@ -17,7 +17,11 @@ export type SessionAccess = {
 const appointmentWording = { notFound: "Appointment not found", denied: "Permission denied" };
 
 /** The one rule for "may this caller see or enter this session", for rows already read. */
-export function mayAccess(appointment: Pick<AppointmentWithParties, "psychologist_id" | "patient_id">, caller: Caller, { admins }: Pick<SessionAccess, "admins">): boolean {
+export function mayAccess(
+  appointment: Pick<AppointmentWithParties, "psychologist_id" | "patient_id">,
+  caller: Caller,
+  { admins }: Pick<SessionAccess, "admins">,
+): boolean {
   const isParty = appointment.psychologist_id === caller.id || appointment.patient_id === caller.id;
   return isParty || (admins && caller.role === "admin");
 }
@@ -27,7 +31,12 @@ export function mayAccess(appointment: Pick<AppointmentWithParties, "psychologis
  * not exist (or is not a session, per `isSession`) and a 403 for one that is not theirs. Every
  * route that reads one appointment asks this function.
  */
-export async function appointmentForCaller(db: D1Database, id: number, caller: Caller, access: SessionAccess): Promise<AppointmentWithParties> {
+export async function appointmentForCaller(
+  db: D1Database,
+  id: number,
+  caller: Caller,
+  access: SessionAccess,
+): Promise<AppointmentWithParties> {
   const wording = access.wording ?? appointmentWording;
   const appointment = await findAppointment(db, id);
   if (!appointment || (access.isSession && !access.isSession(appointment))) throw notFound(wording.notFound);

@@ -1,8 +1,8 @@
 import type { Caller } from "../base/caller";
-import { toHex } from "../crypto/encoding";
 import { badRequest, permissionDenied } from "../base/errors";
+import { toHex } from "../crypto/encoding";
 import { findUsers, type UserRow } from "../users/queries";
-import { findClash, insertAppointment, type AppointmentRow, type NewAppointment, type Slot } from "./queries";
+import { type AppointmentRow, findClash, insertAppointment, type NewAppointment, type Slot } from "./queries";
 
 export type BookingRequest = Omit<NewAppointment, "gapSeconds" | "now">;
 
@@ -24,9 +24,15 @@ const appointmentFields: BookingFields = { start: "appointment_date", psychologi
  * people, both existing and active in the right roles, and no clash for either of them.
  * Appointments and video calls are the same rows, so both APIs book through here.
  */
-export async function bookAppointment(db: D1Database, request: BookingRequest, now: number, rules: BookingRules = {}): Promise<AppointmentRow> {
+export async function bookAppointment(
+  db: D1Database,
+  request: BookingRequest,
+  now: number,
+  rules: BookingRules = {},
+): Promise<AppointmentRow> {
   const fields = rules.fields ?? appointmentFields;
-  if (request.startsAt <= now) throw badRequest(`${sentenceCase(fields.start)} must be in the future`, { [fields.start]: ["Must be in the future"] });
+  if (request.startsAt <= now)
+    throw badRequest(`${sentenceCase(fields.start)} must be in the future`, { [fields.start]: ["Must be in the future"] });
   if (request.psychologistId === request.patientId) throw badRequest("Patient and psychologist must be different users");
 
   const users = await findUsers(db, [request.psychologistId, request.patientId]);
@@ -69,10 +75,7 @@ function sentenceCase(field: string): string {
  * Who a booking is between: the caller fills their own side and may not book for others;
  * psychologists book for themselves, patients with a psychologist, admins for anyone.
  */
-export function bookingParties(
-  requested: { psychologist_id?: number | undefined; patient_id?: number | undefined },
-  caller: Caller,
-) {
+export function bookingParties(requested: { psychologist_id?: number | undefined; patient_id?: number | undefined }, caller: Caller) {
   const own = (given: number | undefined) => {
     if (given !== undefined && given !== caller.id) throw permissionDenied();
     return caller.id;
@@ -87,6 +90,9 @@ export function bookingParties(
     case "patient":
       return { psychologistId: required(requested.psychologist_id, "psychologist_id"), patientId: own(requested.patient_id) };
     case "admin":
-      return { psychologistId: required(requested.psychologist_id, "psychologist_id"), patientId: required(requested.patient_id, "patient_id") };
+      return {
+        psychologistId: required(requested.psychologist_id, "psychologist_id"),
+        patientId: required(requested.patient_id, "patient_id"),
+      };
   }
 }

@@ -19,7 +19,10 @@ export function startRangeInZone(filters: DateFilters, timeZone: string): StartR
   if (filters.to) ranges.push({ startsBefore: day(filters.to, 1) });
   if (filters.month) {
     const [y, m] = filters.month.split("-").map(Number) as [number, number];
-    ranges.push({ startsFrom: startOfZonedDay(y, m, 1, timeZone), startsBefore: startOfZonedDay(m === 12 ? y + 1 : y, m === 12 ? 1 : m + 1, 1, timeZone) });
+    ranges.push({
+      startsFrom: startOfZonedDay(y, m, 1, timeZone),
+      startsBefore: startOfZonedDay(m === 12 ? y + 1 : y, m === 12 ? 1 : m + 1, 1, timeZone),
+    });
   }
   if (filters.year) {
     const y = Number(filters.year);

@@ -25,12 +25,17 @@ export function joinWindow(session: SessionTiming, now: number): JoinWindow {
   const opensAt = session.startsAt - joinOpensMinutesBefore * 60;
   const closesAt = sessionEndsAt(session) + joinClosesMinutesAfterEnd * 60;
   const closedBecause =
-    session.sessionType !== "telehealth" ? "not_telehealth"
-    : session.status === "cancelled" ? "cancelled"
-    : session.status === "completed" ? "completed"
-    : now < opensAt ? "not_open_yet"
-    : now >= closesAt ? "closed"
-    : undefined;
+    session.sessionType !== "telehealth"
+      ? "not_telehealth"
+      : session.status === "cancelled"
+        ? "cancelled"
+        : session.status === "completed"
+          ? "completed"
+          : now < opensAt
+            ? "not_open_yet"
+            : now >= closesAt
+              ? "closed"
+              : undefined;
   return closedBecause ? { opensAt, closesAt, closedBecause } : { opensAt, closesAt };
 }
 

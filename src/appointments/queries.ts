@@ -54,7 +54,10 @@ export type AppointmentFilter = {
 };
 
 /** One page of appointments in start order and the total count, read in one round trip. */
-export async function listAppointments(db: D1Database, filter: AppointmentFilter): Promise<{ count: number; rows: AppointmentWithParties[] }> {
+export async function listAppointments(
+  db: D1Database,
+  filter: AppointmentFilter,
+): Promise<{ count: number; rows: AppointmentWithParties[] }> {
   const conditions: string[] = [];
   const values: (string | number)[] = [];
   if (filter.party) {
@@ -111,7 +114,10 @@ function clashParams(slot: Slot, excludeId: number) {
 
 /** The first appointment the slot clashes with, to tell the caller whose calendar is taken. */
 export function findClash(db: D1Database, slot: Slot, excludeId = 0): Promise<{ psychologist_id: number; patient_id: number } | null> {
-  return db.prepare(`${clashes} LIMIT 1`).bind(...clashParams(slot, excludeId)).first();
+  return db
+    .prepare(`${clashes} LIMIT 1`)
+    .bind(...clashParams(slot, excludeId))
+    .first();
 }
 
 export type NewAppointment = Slot & {
@@ -137,8 +143,15 @@ export async function insertAppointment(db: D1Database, booking: NewAppointment)
          WHERE NOT EXISTS (${clashes})
          RETURNING *`,
       )
-      .bind(...clashParams(booking, 0), booking.durationMinutes, booking.sessionType, booking.serviceName,
-        booking.videoProvider, booking.roomNameTemplate, booking.now),
+      .bind(
+        ...clashParams(booking, 0),
+        booking.durationMinutes,
+        booking.sessionType,
+        booking.serviceName,
+        booking.videoProvider,
+        booking.roomNameTemplate,
+        booking.now,
+      ),
     db
       .prepare("UPDATE appointments SET video_room_id = replace(video_room_id, '{id}', id) WHERE video_room_id = ? RETURNING *")
       .bind(booking.roomNameTemplate),

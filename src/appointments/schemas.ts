@@ -14,7 +14,11 @@ export const isoDateTimeWithOffset = z.iso
 export const durationMinutes = z.number().int().min(15).max(240).openapi({ example: 50 });
 // Four-digit years from 1970: Date.UTC reads years 0-99 as 19xx, so earlier ones would filter the wrong century.
 const fromEpoch = (value: string) => value >= "1970";
-const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD").refine(isRealDate, "Not a calendar date").refine(fromEpoch, "Use a year from 1970");
+const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD")
+  .refine(isRealDate, "Not a calendar date")
+  .refine(fromEpoch, "Use a year from 1970");
 
 export const createAppointmentSchema = z
   .object({
@@ -40,7 +44,11 @@ export const updateAppointmentSchema = z
   .openapi("AppointmentUpdate");
 
 export const appointmentIdParamSchema = z.object({
-  id: z.coerce.number().int().positive().openapi({ param: { name: "id", in: "path" }, example: 1 }),
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: "id", in: "path" }, example: 1 }),
 });
 
 export const listAppointmentsQuerySchema = z.object({
@@ -53,8 +61,16 @@ export const listAppointmentsQuerySchema = z.object({
 export const scheduleQuerySchema = z.object({
   start_date: calendarDate.optional(),
   end_date: calendarDate.optional(),
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Use YYYY-MM").refine(fromEpoch, "Use a year from 1970").optional(),
-  year: z.string().regex(/^\d{4}$/, "Use YYYY").refine(fromEpoch, "Use a year from 1970").optional(),
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Use YYYY-MM")
+    .refine(fromEpoch, "Use a year from 1970")
+    .optional(),
+  year: z
+    .string()
+    .regex(/^\d{4}$/, "Use YYYY")
+    .refine(fromEpoch, "Use a year from 1970")
+    .optional(),
   status: z.enum(["scheduled", "confirmed", "completed", "cancelled", "all"]).default("all"),
   ...pageQueryFields(50, 500),
 });
@@ -109,9 +125,7 @@ const scheduleItemFields = {
 export const psychologistScheduleItemSchema = z
   .object({ ...scheduleItemFields, patient_name: z.string() })
   .openapi("PsychologistScheduleItem");
-export const patientScheduleItemSchema = z
-  .object({ ...scheduleItemFields, psychologist_name: z.string() })
-  .openapi("PatientScheduleItem");
+export const patientScheduleItemSchema = z.object({ ...scheduleItemFields, psychologist_name: z.string() }).openapi("PatientScheduleItem");
 
 export type CreateAppointmentInput = z.infer<typeof createAppointmentSchema>;
 export type UpdateAppointmentInput = z.infer<typeof updateAppointmentSchema>;

@@ -1,8 +1,8 @@
 import type { Caller } from "../base/caller";
 import { badRequest, permissionDenied } from "../base/errors";
-import { findClash, rescheduleAppointment, transitionStatus, type AppointmentRow, type Slot } from "./queries";
-import type { UpdateAppointmentInput } from "./schemas";
 import { secondsFromIso } from "../time/iso";
+import { type AppointmentRow, findClash, rescheduleAppointment, type Slot, transitionStatus } from "./queries";
+import type { UpdateAppointmentInput } from "./schemas";
 
 const changeable = new Set(["scheduled", "confirmed"]);
 
@@ -20,7 +20,8 @@ export async function updateAppointment(
   const reschedule = input.appointment_date !== undefined || input.duration_minutes !== undefined;
   if (reschedule && input.status) throw badRequest("Change the time or the status, not both in one request");
   if (current.status === "cancelled") throw badRequest("Appointment is already cancelled");
-  if (!changeable.has(current.status)) throw badRequest(`${current.status === "ongoing" ? "An" : "A"} ${current.status} appointment cannot be changed`);
+  if (!changeable.has(current.status))
+    throw badRequest(`${current.status === "ongoing" ? "An" : "A"} ${current.status} appointment cannot be changed`);
 
   if (reschedule) {
     const startsAt = input.appointment_date ? secondsFromIso(input.appointment_date) : current.starts_at;
@@ -35,7 +36,10 @@ export async function updateAppointment(
     const moved = await rescheduleAppointment(db, current.id, slot, current.status, now);
     if (moved) return moved;
     const clash = await findClash(db, slot, current.id);
-    if (clash) throw badRequest(`The ${clash.patient_id === current.patient_id ? "patient" : "psychologist"} already has an appointment at this time`);
+    if (clash)
+      throw badRequest(
+        `The ${clash.patient_id === current.patient_id ? "patient" : "psychologist"} already has an appointment at this time`,
+      );
     throw badRequest("The appointment changed meanwhile; reload and try again");
   }
 

@@ -1,5 +1,5 @@
-import { formatPartsInZone } from "../time/zoned";
 import { isoFromSeconds, isoOrNull } from "../time/iso";
+import { formatPartsInZone } from "../time/zoned";
 import { joinWindow, sessionEndsAt, sessionStatus } from "./join-window";
 import type { AppointmentWithParties } from "./queries";
 

@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../base/app-env";
-import { permissionDenied, unauthorized } from "../base/errors";
 import type { Role } from "../base/caller";
+import { permissionDenied, unauthorized } from "../base/errors";
 import { verifyCallerToken } from "./verify-caller-token";
 
 /**

@@ -1,9 +1,9 @@
 import jwt from "@tsndr/cloudflare-worker-jwt";
-import { unauthorized } from "../base/errors";
 import type { Caller } from "../base/caller";
+import { unauthorized } from "../base/errors";
+import { fromBase64 } from "../crypto/encoding";
 import { callerFromClaims } from "./claims";
 import { findJwksKey } from "./jwks";
-import { fromBase64 } from "../crypto/encoding";
 
 export type TokenConfig = {
   secret: string;

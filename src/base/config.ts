@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { ApiError, ConfigError } from "./errors";
 import { isValidTimeZone } from "../time/zoned";
+import { ApiError, ConfigError } from "./errors";
 import { type VideoProvider, videoProviders } from "./video-provider";
 
 /**
@@ -143,7 +143,10 @@ export function credentials<K extends string>(env: Settings, names: Record<K, ke
   const entries = Object.entries(names) as Array<[K, keyof Env]>;
   const missing = entries.filter(([, name]) => optional(env[name]) === undefined).map(([, name]) => name as string);
   if (missing.length === 0) {
-    return { state: "configured", values: Object.fromEntries(entries.map(([key, name]) => [key, optional(env[name])])) as Record<K, string> };
+    return {
+      state: "configured",
+      values: Object.fromEntries(entries.map(([key, name]) => [key, optional(env[name])])) as Record<K, string>,
+    };
   }
   return { state: missing.length === entries.length ? "not_configured" : "half_configured", missing };
 }
@@ -175,13 +178,17 @@ function whatsappFrom(env: Settings): string | undefined {
  * and the sender must be set too.
  */
 function whatsappCredentials(env: Settings): Config["twilio"]["whatsapp"] {
-  const set = credentials({ ...env, TWILIO_WHATSAPP_FROM: whatsappFrom(env) }, {
-    accountSid: "TWILIO_ACCOUNT_SID",
-    apiKeySid: "TWILIO_API_KEY_SID",
-    apiKeySecret: "TWILIO_API_KEY_SECRET",
-    from: "TWILIO_WHATSAPP_FROM",
-  });
-  if (set.state !== "configured" && optional(env.TWILIO_ACCOUNT_SID) === undefined) return { state: "not_configured", missing: set.missing };
+  const set = credentials(
+    { ...env, TWILIO_WHATSAPP_FROM: whatsappFrom(env) },
+    {
+      accountSid: "TWILIO_ACCOUNT_SID",
+      apiKeySid: "TWILIO_API_KEY_SID",
+      apiKeySecret: "TWILIO_API_KEY_SECRET",
+      from: "TWILIO_WHATSAPP_FROM",
+    },
+  );
+  if (set.state !== "configured" && optional(env.TWILIO_ACCOUNT_SID) === undefined)
+    return { state: "not_configured", missing: set.missing };
   return set.state === "configured" ? set : { state: "half_configured", missing: set.missing };
 }
 
@@ -208,7 +215,9 @@ export function reminderOffsets(setting: string | undefined): number[] | Invalid
 function roomMaxParticipants(setting: string | undefined): number | Invalid {
   if (setting === undefined) return 2;
   const count = Number(setting);
-  return Number.isInteger(count) && count >= 2 && count <= 50 ? count : { invalid: "TWILIO_ROOM_MAX_PARTICIPANTS must be a whole number from 2 to 50" };
+  return Number.isInteger(count) && count >= 2 && count <= 50
+    ? count
+    : { invalid: "TWILIO_ROOM_MAX_PARTICIPANTS must be a whole number from 2 to 50" };
 }
 
 function isVideoProvider(value: string): value is VideoProvider {

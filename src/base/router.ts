@@ -1,4 +1,4 @@
-import { OpenAPIHono, createRoute, z, type Hook } from "@hono/zod-openapi";
+import { createRoute, type Hook, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "./app-env";
 import { badRequest, type ErrorDetails } from "./errors";
 
@@ -6,13 +6,13 @@ import { badRequest, type ErrorDetails } from "./errors";
  * Turns a failed zod validation into our 400: the message names the first bad field, and
  * `details` lists every field's messages.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: one hook serves every route's input and output types.
 const validationHook: Hook<any, AppEnv, any, any> = (result) => {
   if (result.success) return;
   const details: ErrorDetails = {};
   for (const issue of result.error.issues) {
     const field = issue.path.join(".") || "body";
-    (details[field] ??= []).push(issue.message);
+    details[field] = [...(details[field] ?? []), issue.message];
   }
   const [field, messages] = Object.entries(details)[0] ?? ["body", ["Invalid input"]];
   throw badRequest(`Invalid ${field}: ${messages[0]}`, details);

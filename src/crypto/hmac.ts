@@ -21,7 +21,11 @@ export function hmacKey(secret: string | Uint8Array<ArrayBuffer>, hash: HmacHash
   return key;
 }
 
-export async function hmac(secret: string | Uint8Array<ArrayBuffer>, hash: HmacHash, data: string | Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+export async function hmac(
+  secret: string | Uint8Array<ArrayBuffer>,
+  hash: HmacHash,
+  data: string | Uint8Array<ArrayBuffer>,
+): Promise<Uint8Array<ArrayBuffer>> {
   const key = await hmacKey(secret, hash);
   return new Uint8Array(await crypto.subtle.sign("HMAC", key, typeof data === "string" ? utf8(data) : data));
 }

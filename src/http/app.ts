@@ -1,17 +1,17 @@
 import { bodyLimit } from "hono/body-limit";
-import { configOf } from "../base/config";
-import { createRouter } from "../base/router";
-import { errorResponse } from "../base/errors";
-import { healthRoutes } from "./health";
-import { mountDocs } from "./docs/routes";
 import { requireCaller } from "../auth/middleware";
-import { userRoutes } from "./users";
-import { appointmentRoutes } from "./appointments";
-import { scheduleRoutes } from "./schedules";
-import { roomRoutes } from "./room-status";
+import { configOf } from "../base/config";
+import { errorResponse } from "../base/errors";
+import { createRouter } from "../base/router";
 import { webhookRoutes } from "../webhooks/routes";
+import { appointmentRoutes } from "./appointments";
+import { mountDocs } from "./docs/routes";
+import { healthRoutes } from "./health";
 import { outboxRoutes } from "./outbox";
+import { roomRoutes } from "./room-status";
+import { scheduleRoutes } from "./schedules";
 import { twilioVideoRoutes } from "./twilio-video/routes";
+import { userRoutes } from "./users";
 import { videoCallRoutes } from "./video-calls/routes";
 
 /** The HTTP surface: every capability's routes mounted at the paths the front ends call. */

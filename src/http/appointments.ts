@@ -1,13 +1,6 @@
-import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../base/pagination";
-import { authedRoute, createRouter, errorResponses, jsonBody, jsonResponse } from "../base/router";
-import { nowSeconds, secondsFromIso } from "../time/iso";
-import { findUser } from "../users/queries";
 import { appointmentForCaller } from "../appointments/access";
-import { appointmentBooked, appointmentChanged } from "../lifecycle/appointment-lifecycle";
-import { changeContext } from "./change-context";
 import { appointmentRoomNameTemplate, bookAppointment, bookingParties } from "../appointments/booking";
 import { startRangeInZone } from "../appointments/date-range";
-import { updateAppointment } from "../appointments/update";
 import { listAppointments } from "../appointments/queries";
 import {
   appointmentDetailSchema,
@@ -17,7 +10,14 @@ import {
   listAppointmentsQuerySchema,
   updateAppointmentSchema,
 } from "../appointments/schemas";
+import { updateAppointment } from "../appointments/update";
 import { appointmentDetailView, appointmentView } from "../appointments/views";
+import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../base/pagination";
+import { authedRoute, createRouter, errorResponses, jsonBody, jsonResponse } from "../base/router";
+import { appointmentBooked, appointmentChanged } from "../lifecycle/appointment-lifecycle";
+import { nowSeconds, secondsFromIso } from "../time/iso";
+import { findUser } from "../users/queries";
+import { changeContext } from "./change-context";
 
 const createRoute = authedRoute({
   method: "post",
@@ -81,12 +81,22 @@ export const appointmentRoutes = createRouter()
     const caller = c.get("caller");
     const timeZone = (await findUser(c.env.DB, caller.id))?.timezone ?? c.get("config").defaultTimezone;
     const { count, rows } = await listAppointments(c.env.DB, {
-      ...(caller.role === "admin" ? {} : { party: { column: caller.role === "psychologist" ? "psychologist_id" : "patient_id", id: caller.id } }),
+      ...(caller.role === "admin"
+        ? {}
+        : { party: { column: caller.role === "psychologist" ? "psychologist_id" : "patient_id", id: caller.id } }),
       ...(query.status ? { statuses: [query.status] } : {}),
       ...startRangeInZone({ from: query.date_from, to: query.date_to }, timeZone),
       ...pageBounds(query),
     });
-    return c.json(pageEnvelope(c.req.url, query, count, rows.map((row) => appointmentView(row, c.get("config").meetingBaseUrl))), 200);
+    return c.json(
+      pageEnvelope(
+        c.req.url,
+        query,
+        count,
+        rows.map((row) => appointmentView(row, c.get("config").meetingBaseUrl)),
+      ),
+      200,
+    );
   })
   .openapi(detailRoute, async (c) => {
     const row = await appointmentForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: true });

@@ -2,8 +2,8 @@ import { z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
 import { pageBounds, pageEnvelope, pageEnvelopeSchema, pageQueryFields } from "../base/pagination";
 import { authedRoute, createRouter, errorResponses, jsonResponse } from "../base/router";
-import { isoFromSeconds } from "../time/iso";
 import { listOutbox, type OutboxRow } from "../reminders/outbox";
+import { isoFromSeconds } from "../time/iso";
 
 const outboxEntrySchema = z
   .object({
@@ -27,12 +27,11 @@ const outboxRoute = authedRoute({
   responses: { 200: jsonResponse(pageEnvelopeSchema(outboxEntrySchema), "One page, newest first"), ...errorResponses },
 });
 
-export const outboxRoutes = createRouter()
-  .openapi(outboxRoute, async (c) => {
-    const query = c.req.valid("query");
-    const { count, rows } = await listOutbox(c.env.DB, pageBounds(query));
-    return c.json(pageEnvelope(c.req.url, query, count, rows.map(outboxEntryView)), 200);
-  });
+export const outboxRoutes = createRouter().openapi(outboxRoute, async (c) => {
+  const query = c.req.valid("query");
+  const { count, rows } = await listOutbox(c.env.DB, pageBounds(query));
+  return c.json(pageEnvelope(c.req.url, query, count, rows.map(outboxEntryView)), 200);
+});
 
 function outboxEntryView(row: OutboxRow) {
   return {

@@ -4,9 +4,9 @@ import type { AppointmentRow } from "../appointments/queries";
 import { appointmentIdParamSchema } from "../appointments/schemas";
 import { offersBearerProtocol } from "../auth/middleware";
 import { ApiError, notFound } from "../base/errors";
-import { videoCallForCaller } from "./video-calls/access";
 import { authedRoute, createRouter, errorBodySchema, errorResponses, jsonResponse } from "../base/router";
 import { roomEventsRequest, roomStub } from "../rooms/room-stub";
+import { videoCallForCaller } from "./video-calls/access";
 
 export const roomStatusSchema = z
   .object({
@@ -41,7 +41,10 @@ const statusRoute = <const P extends string>(path: P, summary: string) =>
   });
 
 const twilioStatusRoute = statusRoute("/api/appointments/video-status/{id}/", "Who is in the appointment's video room now (parties only)");
-const agoraStatusRoute = statusRoute("/api/v1/video/video-calls/{id}/status/", "Who is in the appointment's Agora channel now (parties only)");
+const agoraStatusRoute = statusRoute(
+  "/api/v1/video/video-calls/{id}/status/",
+  "Who is in the appointment's Agora channel now (parties only)",
+);
 
 const eventsRoute = authedRoute({
   method: "get",
@@ -49,7 +52,7 @@ const eventsRoute = authedRoute({
   summary: "Live room events over a WebSocket (parties only)",
   description:
     "Browsers cannot set Authorization on a WebSocket, so the JWT may come as `Sec-WebSocket-Protocol: bearer, <jwt>` " +
-    "(answered with `bearer`) or a `token` query parameter. The first message is `{type: \"status\", data}` with the " +
+    '(answered with `bearer`) or a `token` query parameter. The first message is `{type: "status", data}` with the ' +
     "status endpoint's body; then `call.started`, `participant.joined`, `participant.left`, `call.ended`, `call.cancelled`. " +
     "Send `status` for a fresh status; `ping` is answered `pong`.",
   request: { params: appointmentIdParamSchema },
@@ -67,7 +70,9 @@ export const roomRoutes = createRouter()
     return c.json(await roomStub(c.env, room.roomName).status(room), 200);
   })
   .openapi(agoraStatusRoute, async (c) => {
-    const room = roomOf(await videoCallForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: false, notFound: "Appointment not found" }));
+    const room = roomOf(
+      await videoCallForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: false, notFound: "Appointment not found" }),
+    );
     return c.json(await roomStub(c.env, room.roomName).status(room), 200);
   })
   .openapi(eventsRoute, async (c) => {

@@ -1,15 +1,20 @@
 import type { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { startRangeInZone } from "../appointments/date-range";
+import { type AppointmentWithParties, listAppointments } from "../appointments/queries";
+import {
+  patientScheduleItemSchema,
+  psychologistScheduleItemSchema,
+  type ScheduleQuery,
+  scheduleQuerySchema,
+} from "../appointments/schemas";
+import { scheduleItemView } from "../appointments/views";
 import { requireRole } from "../auth/middleware";
 import type { AppEnv } from "../base/app-env";
-import type { Context } from "hono";
 import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../base/pagination";
 import { authedRoute, createRouter, errorResponses, jsonResponse } from "../base/router";
 import { nowSeconds } from "../time/iso";
 import { findUser } from "../users/queries";
-import { startRangeInZone } from "../appointments/date-range";
-import { listAppointments, type AppointmentWithParties } from "../appointments/queries";
-import { patientScheduleItemSchema, psychologistScheduleItemSchema, scheduleQuerySchema, type ScheduleQuery } from "../appointments/schemas";
-import { scheduleItemView } from "../appointments/views";
 
 /** The two schedules differ only in whose they are and which item schema they answer with. */
 function scheduleRoute<Item extends z.ZodType>(role: "psychologist" | "patient", item: Item) {

@@ -1,5 +1,5 @@
-import type { Config } from "../base/config";
 import type { AppointmentRow } from "../appointments/queries";
+import type { Config } from "../base/config";
 import { noticeAppointmentChange, noticeAppointmentUpdate } from "../reminders/notices";
 import { announceCallCancelled } from "../rooms/room-stub";
 
@@ -7,7 +7,11 @@ import { announceCallCancelled } from "../rooms/room-stub";
  * What follows a stored booking or change, composed here, above the capabilities it reaches
  * (reminders and rooms), so that appointments stays a leaf of the domain.
  */
-export type ChangeContext = { env: Pick<Env, "DB" | "REMINDERS_QUEUE" | "ROOMS">; config: Config; ctx: Pick<ExecutionContext, "waitUntil"> };
+export type ChangeContext = {
+  env: Pick<Env, "DB" | "REMINDERS_QUEUE" | "ROOMS">;
+  config: Config;
+  ctx: Pick<ExecutionContext, "waitUntil">;
+};
 
 /**
  * What follows a booking, from either API (appointments or video calls): both parties get the
@@ -22,7 +26,12 @@ export function appointmentBooked({ env, config, ctx }: ChangeContext, appointme
  * viewers at once (`call.cancelled`), and both parties hear of a cancellation or a new time.
  * Neither step throws, since the change itself is already stored.
  */
-export async function appointmentChanged({ env, config, ctx }: ChangeContext, before: AppointmentRow, after: AppointmentRow, now: number): Promise<void> {
+export async function appointmentChanged(
+  { env, config, ctx }: ChangeContext,
+  before: AppointmentRow,
+  after: AppointmentRow,
+  now: number,
+): Promise<void> {
   if (after.status === "cancelled" && before.status !== "cancelled" && after.video_room_id) {
     await announceCallCancelled(env, after.video_room_id, now * 1000);
   }

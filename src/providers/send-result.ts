@@ -36,7 +36,6 @@ export function classifySendFailure({ status, networkError, providerCode }: Send
   return status >= 400 ? "permanent" : "retry";
 }
 
-
 /**
  * What a provider made of one send. `error` is for the ledger and logs: provider, HTTP status and
  * error code only, never the provider's message, which may quote the address or number.

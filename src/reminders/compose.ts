@@ -1,10 +1,17 @@
-import type { Config } from "../base/config";
 import { meetingUrl } from "../appointments/views";
+import type { Config } from "../base/config";
 import type { EmailMessage } from "../providers/email/postmark";
 import type { WhatsAppMessage } from "../providers/twilio/messages-client";
 import { appointmentIcsUid, buildIcs, type IcsPerson } from "./ics";
 import type { ClaimedMessage } from "./ledger-claims";
-import { displayName, renderNotice, renderReminder, reminderTemplateVariables, type AppointmentMessageInput, type RenderedMessage } from "./render";
+import {
+  type AppointmentMessageInput,
+  displayName,
+  type RenderedMessage,
+  reminderTemplateVariables,
+  renderNotice,
+  renderReminder,
+} from "./render";
 
 /** A message ready for a channel's sender: addressed, worded, nothing left to look up. */
 export type OutgoingWhatsApp = { channel: "whatsapp" } & WhatsAppMessage;
@@ -66,7 +73,11 @@ function renderFor(message: ClaimedMessage, input: AppointmentMessageInput, now:
   switch (message.kind) {
     case "reminder":
       // A reminder sent late (a retry, catch-up after downtime) counts down from the real lead time.
-      return renderReminder({ ...input, kind: Math.max(1, Math.min(message.offset_minutes, Math.ceil((message.starts_at - now) / 60))), now });
+      return renderReminder({
+        ...input,
+        kind: Math.max(1, Math.min(message.offset_minutes, Math.ceil((message.starts_at - now) / 60))),
+        now,
+      });
     case "rescheduled":
       return renderNotice({ ...input, kind: "rescheduled", previousStartsAt: message.previous_starts_at ?? message.starts_at });
     default:
@@ -74,7 +85,12 @@ function renderFor(message: ClaimedMessage, input: AppointmentMessageInput, now:
   }
 }
 
-function calendarInvite(message: ClaimedMessage, input: AppointmentMessageInput, settings: ComposeSettings, now: number): EmailMessage["calendar"] {
+function calendarInvite(
+  message: ClaimedMessage,
+  input: AppointmentMessageInput,
+  settings: ComposeSettings,
+  now: number,
+): EmailMessage["calendar"] {
   const method = message.kind === "cancelled" ? "CANCEL" : "REQUEST";
   const content = buildIcs({
     method,
@@ -89,7 +105,11 @@ function calendarInvite(message: ClaimedMessage, input: AppointmentMessageInput,
     attendee: { name: message.recipient_name, email: message.recipient_email },
     now,
   });
-  return { name: method === "CANCEL" ? "cancel.ics" : "invite.ics", contentType: `text/calendar; charset=utf-8; method=${method}`, content };
+  return {
+    name: method === "CANCEL" ? "cancel.ics" : "invite.ics",
+    contentType: `text/calendar; charset=utf-8; method=${method}`,
+    content,
+  };
 }
 
 /** "Practice <no-reply@practice.example.com>" → its name and address; a bare address names itself. */

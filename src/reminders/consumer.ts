@@ -1,13 +1,13 @@
 import { z } from "@hono/zod-openapi";
-import { nowSeconds } from "../time/iso";
 import type { Config } from "../base/config";
-import { type ComposeSettings, composeMessage, composeSettings } from "./compose";
-import { claimRowsForSending, findRowStates, loadClaimedMessages, type ClaimedMessage } from "./ledger-claims";
-import { recordOutcome, recordRetriesExhausted, type RowOutcome } from "./ledger-outcomes";
-import { sendDecision } from "./send-decision";
-import { retryDelaySeconds } from "./retry-delay";
-import { type Deliver, deliveryFor } from "./senders";
 import { errorKind } from "../base/errors";
+import { nowSeconds } from "../time/iso";
+import { type ComposeSettings, composeMessage, composeSettings } from "./compose";
+import { type ClaimedMessage, claimRowsForSending, findRowStates, loadClaimedMessages } from "./ledger-claims";
+import { type RowOutcome, recordOutcome, recordRetriesExhausted } from "./ledger-outcomes";
+import { retryDelaySeconds } from "./retry-delay";
+import { sendDecision } from "./send-decision";
+import { type Deliver, deliveryFor } from "./senders";
 
 export const REMINDERS_QUEUE = "telehealth-reminders";
 export const REMINDERS_DEAD_LETTER_QUEUE = "telehealth-reminders-dlq";
@@ -60,12 +60,16 @@ export async function sendReminderBatch(batch: MessageBatch<unknown>, db: D1Data
       const row = rows.get(id);
       try {
         // A row whose appointment or recipient no longer exists has nothing left to send.
-        const outcome = row ? await sendClaimed(row, context, message.attempts, now) : ({ status: "skipped", reason: "appointment_not_found" } as const);
+        const outcome = row
+          ? await sendClaimed(row, context, message.attempts, now)
+          : ({ status: "skipped", reason: "appointment_not_found" } as const);
         await recordOutcome(db, id, outcome, now);
         settle(message, outcome, now);
         tally[outcome.status]++;
         if (outcome.status === "failed" || outcome.status === "retry") {
-          console.error(JSON.stringify({ event: `reminder_send_${outcome.status}`, reminder_id: id, attempt: message.attempts, error: outcome.error }));
+          console.error(
+            JSON.stringify({ event: `reminder_send_${outcome.status}`, reminder_id: id, attempt: message.attempts, error: outcome.error }),
+          );
         }
       } catch (err) {
         // Our own failure (D1, a bug): the row stays claimed until its lease ends, then the retry takes it.
@@ -81,7 +85,12 @@ export async function sendReminderBatch(batch: MessageBatch<unknown>, db: D1Data
 type SendContext = { offsets: readonly number[]; settings: ComposeSettings; deliver: Deliver };
 
 /** Decides, composes and sends one claimed row; never throws for a provider's failure. */
-async function sendClaimed(row: ClaimedMessage, { offsets, settings, deliver }: SendContext, attempt: number, now: number): Promise<RowOutcome> {
+async function sendClaimed(
+  row: ClaimedMessage,
+  { offsets, settings, deliver }: SendContext,
+  attempt: number,
+  now: number,
+): Promise<RowOutcome> {
   const decision = sendDecision(row, offsets, now);
   if (decision.action === "skip") return { status: "skipped", reason: decision.reason };
   if (decision.action === "wait") return { status: "retry", error: "not_due_yet", retryAt: decision.at };
@@ -100,7 +109,12 @@ function settle(message: Message<unknown>, outcome: RowOutcome, now: number): vo
  * Messages whose rows were not ours to claim: done rows are acknowledged (a duplicate delivery);
  * a row another consumer holds is looked at again once that lease ends, in case it crashed.
  */
-async function settleUnclaimed(db: D1Database, ids: number[], messagesByRow: Map<number, Message<unknown>[]>, now: number): Promise<number> {
+async function settleUnclaimed(
+  db: D1Database,
+  ids: number[],
+  messagesByRow: Map<number, Message<unknown>[]>,
+  now: number,
+): Promise<number> {
   const states = new Map((await findRowStates(db, ids)).map((row) => [row.id, row]));
   let duplicates = 0;
   for (const id of ids) {

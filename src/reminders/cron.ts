@@ -1,5 +1,5 @@
 import type { Config } from "../base/config";
-import { recordDueReminders, type DuePlanning } from "./due-reminders";
+import { type DuePlanning, recordDueReminders } from "./due-reminders";
 import { enqueueOpenReminders } from "./enqueue";
 
 export type CronSummary = DuePlanning & { queued: number };

@@ -1,4 +1,4 @@
-import { findUnplannedAppointments, recordPlannedMessages, type PlannedMessage, type StartRange } from "./ledger";
+import { findUnplannedAppointments, type PlannedMessage, recordPlannedMessages, type StartRange } from "./ledger";
 import { planReminders } from "./reminder-plan";
 
 /**
@@ -10,26 +10,36 @@ import { planReminders } from "./reminder-plan";
  */
 export function dueStartRanges(offsets: readonly number[], now: number): StartRange[] {
   const sorted = [...offsets].sort((a, b) => b - a);
-  return sorted.map((offsetMinutes, i) => ({ offsetMinutes, startsAfter: now + (sorted[i + 1] ?? 0) * 60, startsAtOrBefore: now + offsetMinutes * 60 }));
+  return sorted.map((offsetMinutes, i) => ({
+    offsetMinutes,
+    startsAfter: now + (sorted[i + 1] ?? 0) * 60,
+    startsAtOrBefore: now + offsetMinutes * 60,
+  }));
 }
 
 /**
  * The ledger rows `planReminders` calls for at `now`: a row for every offset that is sent now or
  * skipped (with its reason); offsets still ahead get their rows when they fall due.
  */
-export function plannedReminders(appointments: readonly { id: number; starts_at: number }[], offsets: readonly number[], now: number): PlannedMessage[] {
+export function plannedReminders(
+  appointments: readonly { id: number; starts_at: number }[],
+  offsets: readonly number[],
+  now: number,
+): PlannedMessage[] {
   return appointments.flatMap((appointment) =>
     planReminders({ startsAt: appointment.starts_at, now, offsets }).flatMap((decision): PlannedMessage[] =>
       decision.action === "schedule"
         ? []
-        : [{
-            appointmentId: appointment.id,
-            startsAt: appointment.starts_at,
-            kind: "reminder",
-            offsetMinutes: decision.offsetMinutes,
-            skipReason: decision.action === "skip" ? decision.reason : null,
-            previousStartsAt: null,
-          }],
+        : [
+            {
+              appointmentId: appointment.id,
+              startsAt: appointment.starts_at,
+              kind: "reminder",
+              offsetMinutes: decision.offsetMinutes,
+              skipReason: decision.action === "skip" ? decision.reason : null,
+              previousStartsAt: null,
+            },
+          ],
     ),
   );
 }

@@ -31,7 +31,12 @@ export async function enqueueOpenReminders(db: D1Database, queue: Queue<Reminder
 }
 
 /** Queues the given rows (a booking's notices) unless the cron got to them first. */
-export async function enqueueReminders(db: D1Database, queue: Queue<ReminderQueueMessage>, ids: readonly number[], now: number): Promise<number> {
+export async function enqueueReminders(
+  db: D1Database,
+  queue: Queue<ReminderQueueMessage>,
+  ids: readonly number[],
+  now: number,
+): Promise<number> {
   if (ids.length === 0) return 0;
   const { queued, unsent } = await sendToQueue(queue, await claimRowsForQueue(db, ids, now));
   if (unsent.length > 0) await releaseQueueClaims(db, unsent);

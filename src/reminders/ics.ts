@@ -1,5 +1,5 @@
-import { isoFromSeconds } from "../time/iso";
 import { utf8 } from "../crypto/encoding";
+import { isoFromSeconds } from "../time/iso";
 
 /**
  * The calendar invite attached to booking, reschedule and cancellation emails: an iTIP (RFC 5546)
@@ -68,7 +68,7 @@ export function buildIcs(input: IcsInput): string {
     "END:VEVENT",
     "END:VCALENDAR",
   ];
-  return lines.map(foldLine).join("\r\n") + "\r\n";
+  return `${lines.map(foldLine).join("\r\n")}\r\n`;
 }
 
 /** RFC 5545 §3.3.5 form 2, UTC: the API's ISO form without separators, "20261101T150000Z". */
@@ -86,7 +86,10 @@ function escapeText(text: string): string {
  * or line break cannot appear even quoted; RFC 6868 caret-encodes them.
  */
 function paramValue(text: string): string {
-  const encoded = text.replace(/\^/g, "^^").replace(/"/g, "^'").replace(/\r\n|\r|\n/g, "^n");
+  const encoded = text
+    .replace(/\^/g, "^^")
+    .replace(/"/g, "^'")
+    .replace(/\r\n|\r|\n/g, "^n");
   return `"${encoded}"`;
 }
 

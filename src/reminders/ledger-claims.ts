@@ -1,6 +1,6 @@
-import { idsParam, inIds, type ReminderRow, contactSkipReason } from "./ledger";
-import type { PartyRole } from "./render";
 import type { AppointmentStatus } from "../appointments/schemas";
+import { contactSkipReason, idsParam, inIds, type ReminderRow } from "./ledger";
+import type { PartyRole } from "./render";
 
 // Claims on ledger rows: for the queue (by the cron and the hooks) and for sending (by the consumer).
 

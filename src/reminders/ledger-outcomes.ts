@@ -14,20 +14,28 @@ export async function recordOutcome(db: D1Database, id: number, outcome: RowOutc
     switch (outcome.status) {
       case "sent":
         return db
-          .prepare(`UPDATE reminders SET status = 'sent', provider_message_id = ?2, sent_at = ?3, lease_until = 0, last_error = NULL, updated_at = ?3 WHERE id = ?1 AND status = 'sending'`)
+          .prepare(
+            `UPDATE reminders SET status = 'sent', provider_message_id = ?2, sent_at = ?3, lease_until = 0, last_error = NULL, updated_at = ?3 WHERE id = ?1 AND status = 'sending'`,
+          )
           .bind(id, outcome.providerMessageId, now);
       case "skipped":
         return db
-          .prepare(`UPDATE reminders SET status = 'skipped', skip_reason = ?2, lease_until = 0, updated_at = ?3 WHERE id = ?1 AND status = 'sending'`)
+          .prepare(
+            `UPDATE reminders SET status = 'skipped', skip_reason = ?2, lease_until = 0, updated_at = ?3 WHERE id = ?1 AND status = 'sending'`,
+          )
           .bind(id, outcome.reason, now);
       case "failed":
         return db
-          .prepare(`UPDATE reminders SET status = 'failed', last_error = ?2, lease_until = 0, updated_at = ?3 WHERE id = ?1 AND status = 'sending'`)
+          .prepare(
+            `UPDATE reminders SET status = 'failed', last_error = ?2, lease_until = 0, updated_at = ?3 WHERE id = ?1 AND status = 'sending'`,
+          )
           .bind(id, outcome.error, now);
       case "retry":
         // Back to pending, queued as of the retry: the cron leaves it to the queue's retry meanwhile.
         return db
-          .prepare(`UPDATE reminders SET status = 'pending', last_error = ?2, queued_at = ?3, lease_until = 0, updated_at = ?4 WHERE id = ?1 AND status = 'sending'`)
+          .prepare(
+            `UPDATE reminders SET status = 'pending', last_error = ?2, queued_at = ?3, lease_until = 0, updated_at = ?4 WHERE id = ?1 AND status = 'sending'`,
+          )
           .bind(id, outcome.error, outcome.retryAt, now);
     }
   })();
@@ -59,7 +67,13 @@ export type DeliveryStatus = (typeof deliveryStatuses)[number];
  * order, so a status never replaces a later one ("read" over "delivered", nothing over a
  * failure); a failure marks the row failed with Twilio's error code.
  */
-export async function recordDeliveryStatus(db: D1Database, providerMessageId: string, status: DeliveryStatus, errorCode: string | undefined, now: number): Promise<boolean> {
+export async function recordDeliveryStatus(
+  db: D1Database,
+  providerMessageId: string,
+  status: DeliveryStatus,
+  errorCode: string | undefined,
+  now: number,
+): Promise<boolean> {
   const failed = status === "failed" || status === "undelivered";
   const { meta } = await db
     .prepare(

@@ -131,7 +131,10 @@ export const unplannedAppointmentsSql = `
 
 export type StartRange = { offsetMinutes: number; startsAfter: number; startsAtOrBefore: number };
 
-export async function findUnplannedAppointments(db: D1Database, ranges: readonly StartRange[]): Promise<{ id: number; starts_at: number }[]> {
+export async function findUnplannedAppointments(
+  db: D1Database,
+  ranges: readonly StartRange[],
+): Promise<{ id: number; starts_at: number }[]> {
   if (ranges.length === 0) return [];
   const results = await db.batch<{ id: number; starts_at: number }>(
     ranges.map((r) => db.prepare(unplannedAppointmentsSql).bind(r.startsAfter, r.startsAtOrBefore, r.offsetMinutes)),
@@ -143,7 +146,11 @@ export async function findUnplannedAppointments(db: D1Database, ranges: readonly
  * Skips the appointment's pending messages that a reschedule or cancellation made wrong: those
  * for another start after a reschedule, all but the cancellation notice after a cancel.
  */
-export function skipOutdatedMessages(db: D1Database, change: { kind: "rescheduled" | "cancelled"; appointmentId: number; startsAt: number }, now: number): D1PreparedStatement {
+export function skipOutdatedMessages(
+  db: D1Database,
+  change: { kind: "rescheduled" | "cancelled"; appointmentId: number; startsAt: number },
+  now: number,
+): D1PreparedStatement {
   const cancelled = change.kind === "cancelled";
   return db
     .prepare(
@@ -154,9 +161,16 @@ export function skipOutdatedMessages(db: D1Database, change: { kind: "reschedule
 }
 
 /** Bumps the appointment's invite revision: 0 when booked, +1 on every reschedule and cancel. */
-export function bumpInviteSequence(db: D1Database, appointmentId: number, kind: "booked" | "rescheduled" | "cancelled", now: number): D1PreparedStatement {
+export function bumpInviteSequence(
+  db: D1Database,
+  appointmentId: number,
+  kind: "booked" | "rescheduled" | "cancelled",
+  now: number,
+): D1PreparedStatement {
   const onConflict = kind === "booked" ? "DO NOTHING" : "DO UPDATE SET sequence = sequence + 1, updated_at = excluded.updated_at";
   return db
-    .prepare(`INSERT INTO appointment_invites (appointment_id, sequence, updated_at) VALUES (?1, ?2, ?3) ON CONFLICT (appointment_id) ${onConflict}`)
+    .prepare(
+      `INSERT INTO appointment_invites (appointment_id, sequence, updated_at) VALUES (?1, ?2, ?3) ON CONFLICT (appointment_id) ${onConflict}`,
+    )
     .bind(appointmentId, kind === "booked" ? 0 : 1, now);
 }

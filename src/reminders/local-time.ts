@@ -5,7 +5,14 @@ import { formatPartsInZone } from "../time/zoned";
  * newer ICU puts a narrow no-break space before "AM", which WhatsApp and tests should not see.
  */
 
-const DATE_TIME_PARTS: Intl.DateTimeFormatOptions = { weekday: "long", month: "long", day: "numeric", hour: "numeric", minute: "2-digit", hour12: true };
+const DATE_TIME_PARTS: Intl.DateTimeFormatOptions = {
+  weekday: "long",
+  month: "long",
+  day: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+  hour12: true,
+};
 const CALENDAR_DAY_PARTS: Intl.DateTimeFormatOptions = { year: "numeric", month: "numeric", day: "numeric" };
 
 /** "Monday, November 15 at 11:00 AM" in `timeZone`. */

@@ -1,8 +1,8 @@
 import type { AppointmentRow } from "../appointments/queries";
+import { errorKind } from "../base/errors";
 import { plannedReminders } from "./due-reminders";
 import { enqueueReminders } from "./enqueue";
-import { bumpInviteSequence, plannedMessageStatements, skipOutdatedMessages, type InsertedRow, type PlannedMessage } from "./ledger";
-import { errorKind } from "../base/errors";
+import { bumpInviteSequence, type InsertedRow, type PlannedMessage, plannedMessageStatements, skipOutdatedMessages } from "./ledger";
 
 /** Where a notice goes: the ledger and the queue, the reminder offsets, and the request's waitUntil. */
 export type NoticeContext = {
@@ -41,7 +41,9 @@ export async function noticeAppointmentChange({ env, offsets, ctx }: NoticeConte
       );
     }
   } catch (err) {
-    console.error(JSON.stringify({ event: "notice_record_failed", appointment_id: change.appointment.id, change: change.kind, kind: errorKind(err) }));
+    console.error(
+      JSON.stringify({ event: "notice_record_failed", appointment_id: change.appointment.id, change: change.kind, kind: errorKind(err) }),
+    );
   }
 }
 
@@ -53,7 +55,12 @@ export function appointmentChange(before: AppointmentRow, after: AppointmentRow)
 }
 
 /** `noticeAppointmentChange` for a PATCH: works out which change `before` → `after` was, if any. */
-export async function noticeAppointmentUpdate(context: NoticeContext, before: AppointmentRow, after: AppointmentRow, now: number): Promise<void> {
+export async function noticeAppointmentUpdate(
+  context: NoticeContext,
+  before: AppointmentRow,
+  after: AppointmentRow,
+  now: number,
+): Promise<void> {
   const change = appointmentChange(before, after);
   if (change) await noticeAppointmentChange(context, change, now);
 }
@@ -65,7 +72,12 @@ export async function noticeAppointmentUpdate(context: NoticeContext, before: Ap
  * skipped, not silently absent). Returns the pending rows to queue.
  * Sessions without video (in person) get no messages from this service.
  */
-export async function recordAppointmentNotice(db: D1Database, change: AppointmentChange, offsets: readonly number[], now: number): Promise<number[]> {
+export async function recordAppointmentNotice(
+  db: D1Database,
+  change: AppointmentChange,
+  offsets: readonly number[],
+  now: number,
+): Promise<number[]> {
   const { appointment } = change;
   if (appointment.session_type !== "telehealth") return [];
   const notice: PlannedMessage = {
@@ -79,9 +91,14 @@ export async function recordAppointmentNotice(db: D1Database, change: Appointmen
   const reminders = change.kind === "cancelled" ? [] : plannedReminders([appointment], offsets, now);
   const statements = [
     bumpInviteSequence(db, appointment.id, change.kind, now),
-    ...(change.kind === "booked" ? [] : [skipOutdatedMessages(db, { kind: change.kind, appointmentId: appointment.id, startsAt: appointment.starts_at }, now)]),
+    ...(change.kind === "booked"
+      ? []
+      : [skipOutdatedMessages(db, { kind: change.kind, appointmentId: appointment.id, startsAt: appointment.starts_at }, now)]),
     ...plannedMessageStatements(db, [notice, ...reminders], now),
   ];
   const results = await db.batch<InsertedRow>(statements);
-  return results.flatMap((result) => result.results).filter((row) => row.status === "pending").map((row) => row.id);
+  return results
+    .flatMap((result) => result.results)
+    .filter((row) => row.status === "pending")
+    .map((row) => row.id);
 }

@@ -29,7 +29,9 @@ export type OutboxRow = {
 /** Stores one message; its id stands in for the provider's message id on the ledger row. */
 export async function addToOutbox(db: D1Database, entry: OutboxEntry, now: number): Promise<number> {
   const row = await db
-    .prepare("INSERT INTO outbox (reminder_id, channel, recipient, subject, body, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")
+    .prepare(
+      "INSERT INTO outbox (reminder_id, channel, recipient, subject, body, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
     .bind(entry.reminderId, entry.channel, entry.recipient, entry.subject, entry.body, JSON.stringify(entry.payload), now)
     .first<{ id: number }>();
   if (!row) throw new Error("outbox insert returned no row");

@@ -1,5 +1,5 @@
 import { localDateTime, localTime, relativeDay } from "./local-time";
-import { renderMessage, type RenderedMessage } from "./message";
+import { type RenderedMessage, renderMessage } from "./message";
 
 /**
  * The words of every reminder and notice. Times are in the recipient's own zone; the other
@@ -35,8 +35,7 @@ export interface ReminderInput extends AppointmentMessageInput {
   now: number;
 }
 
-export type NoticeInput = AppointmentMessageInput &
-  ({ kind: "booked" | "cancelled" } | { kind: "rescheduled"; previousStartsAt: number });
+export type NoticeInput = AppointmentMessageInput & ({ kind: "booked" | "cancelled" } | { kind: "rescheduled"; previousStartsAt: number });
 
 export type { RenderedMessage };
 
@@ -89,13 +88,29 @@ export function renderNotice(input: NoticeInput): RenderedMessage {
 function noticeWording(input: NoticeInput, when: string): Omit<CardWording, "subject"> {
   switch (input.kind) {
     case "booked":
-      return { title: "Appointment Confirmed", opening: "your appointment is booked:", whenLines: [`When: ${when}`], closing: [JOIN_EARLY_TIP] };
+      return {
+        title: "Appointment Confirmed",
+        opening: "your appointment is booked:",
+        whenLines: [`When: ${when}`],
+        closing: [JOIN_EARLY_TIP],
+      };
     case "rescheduled": {
       const previous = localDateTime(input.previousStartsAt, input.recipient.timezone);
-      return { title: "Appointment Rescheduled", opening: "your appointment has a new time:", whenLines: [`Was: ${previous}`, `Now: ${when}`], closing: [] };
+      return {
+        title: "Appointment Rescheduled",
+        opening: "your appointment has a new time:",
+        whenLines: [`Was: ${previous}`, `Now: ${when}`],
+        closing: [],
+      };
     }
     case "cancelled":
-      return { title: "Appointment Cancelled", opening: "your appointment has been cancelled:", whenLines: [`When: ${when}`], closing: [], withoutLink: true };
+      return {
+        title: "Appointment Cancelled",
+        opening: "your appointment has been cancelled:",
+        whenLines: [`When: ${when}`],
+        closing: [],
+        withoutLink: true,
+      };
   }
 }
 

@@ -31,7 +31,9 @@ export function sendDecision(message: ClaimedMessage, offsets: readonly number[]
     if (now >= message.starts_at) return skip("appointment_started");
     if (message.kind === "reminder") {
       const allOffsets = offsets.includes(message.offset_minutes) ? offsets : [...offsets, message.offset_minutes];
-      const decision = planReminders({ startsAt: message.starts_at, now, offsets: allOffsets }).find((d) => d.offsetMinutes === message.offset_minutes);
+      const decision = planReminders({ startsAt: message.starts_at, now, offsets: allOffsets }).find(
+        (d) => d.offsetMinutes === message.offset_minutes,
+      );
       if (decision?.action === "skip") return skip(decision.reason);
       if (decision?.action === "schedule") return { action: "wait", at: decision.sendAt };
     }

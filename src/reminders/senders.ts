@@ -21,7 +21,8 @@ export const twilioMessagesWebhookPath = "/api/webhooks/twilio/messages";
 export function deliveryFor(config: Config, db: D1Database): Deliver {
   const whatsapp = whatsAppDelivery(config, db);
   const email = emailDelivery(config, db);
-  return (message, reminderId, now) => (message.channel === "whatsapp" ? whatsapp(message, reminderId, now) : email(message, reminderId, now));
+  return (message, reminderId, now) =>
+    message.channel === "whatsapp" ? whatsapp(message, reminderId, now) : email(message, reminderId, now);
 }
 
 function whatsAppDelivery(config: Config, db: D1Database): ChannelSender<WhatsAppMessage> {
@@ -31,7 +32,18 @@ function whatsAppDelivery(config: Config, db: D1Database): ChannelSender<WhatsAp
     case "not_configured": {
       const settings = { from: config.twilio.whatsappFrom ?? "", statusCallbackUrl };
       return (message, reminderId, now) =>
-        toOutbox(db, { reminderId, channel: "whatsapp", recipient: message.to, subject: null, body: message.body, payload: Object.fromEntries(whatsAppMessageForm(message, settings)) }, now);
+        toOutbox(
+          db,
+          {
+            reminderId,
+            channel: "whatsapp",
+            recipient: message.to,
+            subject: null,
+            body: message.body,
+            payload: Object.fromEntries(whatsAppMessageForm(message, settings)),
+          },
+          now,
+        );
     }
     case "half_configured":
       // A deployment mistake: fail each send visibly rather than fall back to the outbox.
@@ -49,7 +61,18 @@ function emailDelivery(config: Config, db: D1Database): ChannelSender<EmailMessa
   const serverToken = config.email.apiKey;
   if (!serverToken) {
     return (message, reminderId, now) =>
-      toOutbox(db, { reminderId, channel: "email", recipient: message.to, subject: message.subject, body: message.textBody, payload: postmarkEmailBody(message, settings) }, now);
+      toOutbox(
+        db,
+        {
+          reminderId,
+          channel: "email",
+          recipient: message.to,
+          subject: message.subject,
+          body: message.textBody,
+          payload: postmarkEmailBody(message, settings),
+        },
+        now,
+      );
   }
   return (message) => sendPostmarkEmail({ baseUrl: config.email.apiBaseUrl, serverToken }, settings, message);
 }

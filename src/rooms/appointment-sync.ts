@@ -2,9 +2,7 @@ import { transitionStatus } from "../appointments/queries";
 import type { RoomState } from "./room-state";
 
 /** What the room's facts say the appointment row should show. Times are epoch ms. */
-export type AppointmentUpdate =
-  | { status: "ongoing"; startedAt: number }
-  | { status: "completed"; startedAt: number; endedAt: number };
+export type AppointmentUpdate = { status: "ongoing"; startedAt: number } | { status: "completed"; startedAt: number; endedAt: number };
 
 /**
  * The D1 bookkeeping a room object keeps: the last status written, and the update still to be
@@ -62,7 +60,9 @@ export function afterFailedWrite(sync: AppointmentSync): AppointmentSync {
 export async function writeAppointmentUpdate(db: D1Database, appointmentId: number, update: AppointmentUpdate, now: number): Promise<void> {
   const seconds = (ms: number) => Math.floor(ms / 1000);
   if (update.status === "ongoing") {
-    await transitionStatus(db, appointmentId, ["scheduled", "confirmed"], "ongoing", seconds(now), { startedAt: seconds(update.startedAt) });
+    await transitionStatus(db, appointmentId, ["scheduled", "confirmed"], "ongoing", seconds(now), {
+      startedAt: seconds(update.startedAt),
+    });
     return;
   }
   await transitionStatus(db, appointmentId, ["scheduled", "confirmed", "ongoing"], "completed", seconds(now), {

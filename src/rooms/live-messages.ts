@@ -25,7 +25,11 @@ export function changeMessage(change: RoomChange): LiveMessage {
     case "participant.joined":
       return { type: change.type, at, participant: { sid: change.key, identity: change.identity } };
     case "participant.left":
-      return { type: change.type, at, participant: { sid: change.key, identity: change.identity, duration: Math.floor(change.connectedMs / 1000) } };
+      return {
+        type: change.type,
+        at,
+        participant: { sid: change.key, identity: change.identity, duration: Math.floor(change.connectedMs / 1000) },
+      };
   }
 }
 

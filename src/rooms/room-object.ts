@@ -1,15 +1,22 @@
 import { DurableObject } from "cloudflare:workers";
 import { findAppointmentByRoom } from "../appointments/queries";
 import { configOf } from "../base/config";
-import { videoProviderAdapters } from "../video/provider-registry";
-import { afterFailedWrite, afterWrite, withPendingUpdate, writeAppointmentUpdate, type AppointmentSync, type AppointmentUpdate } from "./appointment-sync";
-import { callCancelledMessage, changeMessage, statusMessage, type LiveMessage } from "./live-messages";
-import { emptyRoomTimeoutEvent, nextAlarmAt } from "./room-alarm";
-import type { RoomEvent } from "../providers/room-event";
-import { applyRoomEvent, emptyRoomState, reconcileParticipants, type RoomChange, type RoomState } from "./room-state";
-import { appointmentRoomStatus, type AppointmentRoomStatus } from "./room-status-view";
-import { roomFromEventsUrl, type Delivery, type RoomRef } from "./room-stub";
 import { errorKind } from "../base/errors";
+import type { RoomEvent } from "../providers/room-event";
+import { videoProviderAdapters } from "../video/provider-registry";
+import {
+  type AppointmentSync,
+  type AppointmentUpdate,
+  afterFailedWrite,
+  afterWrite,
+  withPendingUpdate,
+  writeAppointmentUpdate,
+} from "./appointment-sync";
+import { callCancelledMessage, changeMessage, type LiveMessage, statusMessage } from "./live-messages";
+import { emptyRoomTimeoutEvent, nextAlarmAt } from "./room-alarm";
+import { applyRoomEvent, emptyRoomState, type RoomChange, type RoomState, reconcileParticipants } from "./room-state";
+import { type AppointmentRoomStatus, appointmentRoomStatus } from "./room-status-view";
+import { type Delivery, type RoomRef, roomFromEventsUrl } from "./room-stub";
 
 /** Storage keys (SQLite-backed KV); each value is written whole, in the same step as the others. */
 const keys = { ref: "ref", state: "state", sync: "appointment-sync" } as const;
@@ -149,7 +156,13 @@ export class RoomObject extends DurableObject<Env> {
       this.saveSync(afterWrite(this.sync, update));
     } catch (error) {
       this.saveSync(afterFailedWrite(this.sync));
-      log({ event: "appointment_sync_failed", appointment_id: appointmentId, status: update.status, attempts: this.sync.pending?.attempts ?? 0, kind: errorKind(error) });
+      log({
+        event: "appointment_sync_failed",
+        appointment_id: appointmentId,
+        status: update.status,
+        attempts: this.sync.pending?.attempts ?? 0,
+        kind: errorKind(error),
+      });
     }
   }
 

@@ -1,11 +1,11 @@
 import { isParticipantKind, type RoomEvent, type RoomEventKind } from "../providers/room-event";
 import {
   compareText,
-  summariseParticipant,
-  withTransition,
   type ParticipantFacts,
   type ParticipantState,
+  summariseParticipant,
   type Transition,
+  withTransition,
 } from "./participant-timeline";
 
 export type RoomStatus = "not_found" | "in-progress" | "completed";
@@ -121,21 +121,36 @@ export function reconcileParticipants(
 ): RoomUpdate {
   const known = new Set(state.participants.map((participant) => participant.key));
   const listed = new Set(connectedFromApi.map((participant) => participant.key));
-  const connectedWhenAsked = new Set(listedFrom.participants.filter((participant) => participant.status === "connected").map((participant) => participant.key));
+  const connectedWhenAsked = new Set(
+    listedFrom.participants.filter((participant) => participant.status === "connected").map((participant) => participant.key),
+  );
   const corrections: Array<{ who: { key: string; identity: string }; transition: Transition }> = [
     ...connectedFromApi
       .filter((participant) => !known.has(participant.key))
-      .map((who) => ({ who, transition: { eventId: `reconcile:${who.key}:${now}`, kind: "connected" as const, at: who.connectedAt ?? now } })),
+      .map((who) => ({
+        who,
+        transition: { eventId: `reconcile:${who.key}:${now}`, kind: "connected" as const, at: who.connectedAt ?? now },
+      })),
     ...state.participants
-      .filter((participant) => participant.status === "connected" && connectedWhenAsked.has(participant.key) && !listed.has(participant.key))
+      .filter(
+        (participant) => participant.status === "connected" && connectedWhenAsked.has(participant.key) && !listed.has(participant.key),
+      )
       .map((who) => ({ who, transition: { eventId: `reconcile:${who.key}:${now}`, kind: "disconnected" as const, at: now } })),
   ];
   const next = settle({
     ...state,
-    participants: corrections.reduce<readonly ParticipantFacts[]>((participants, { who, transition }) => withTransition(participants, who, transition), state.participants),
+    participants: corrections.reduce<readonly ParticipantFacts[]>(
+      (participants, { who, transition }) => withTransition(participants, who, transition),
+      state.participants,
+    ),
     log: appendToLog(
       state.log,
-      corrections.map(({ who, transition }) => ({ id: transition.eventId, kind: `participant-${transition.kind}` as const, at: transition.at, participantKey: who.key })),
+      corrections.map(({ who, transition }) => ({
+        id: transition.eventId,
+        kind: `participant-${transition.kind}` as const,
+        at: transition.at,
+        participantKey: who.key,
+      })),
     ),
   });
   return { state: next, changes: changesBetween(state, next) };
@@ -145,7 +160,10 @@ export function reconcileParticipants(
 function latestRoom(state: RoomState, event: RoomEvent): Pick<RoomState, "roomSid" | "roomSidAt"> {
   const { roomSid, roomSidAt } = state;
   const eventIsLater =
-    roomSid === undefined || roomSidAt === undefined || event.at > roomSidAt || (event.at === roomSidAt && compareText(event.roomSid, roomSid) > 0);
+    roomSid === undefined ||
+    roomSidAt === undefined ||
+    event.at > roomSidAt ||
+    (event.at === roomSidAt && compareText(event.roomSid, roomSid) > 0);
   return eventIsLater ? { roomSid: event.roomSid, roomSidAt: event.at } : { roomSid, roomSidAt };
 }
 
@@ -164,7 +182,9 @@ function settle(facts: RoomFactsOnly): RoomState {
   const roomEnds = facts.roomFacts.filter((fact) => fact.kind === "room-ended").map((fact) => fact.at);
   const participants = facts.participants.map((participant) => summariseParticipant(participant, roomEnds));
   const created = facts.roomFacts.filter((fact) => fact.kind === "room-created").map((fact) => fact.at);
-  const joins = participants.flatMap((participant) => participant.transitions.filter((transition) => transition.kind === "connected").map((transition) => transition.at));
+  const joins = participants.flatMap((participant) =>
+    participant.transitions.filter((transition) => transition.kind === "connected").map((transition) => transition.at),
+  );
   const liveAt = latest([...created, ...joins]);
   const endedAt = latest(roomEnds);
   const status: RoomStatus =
@@ -179,7 +199,8 @@ function changesBetween(before: RoomState, after: RoomState): RoomChange[] {
     const wasConnected = before.participants.find((candidate) => candidate.key === participant.key)?.status === "connected";
     const { key, identity, status, connectedAt, disconnectedAt, connectedMs } = participant;
     if (status === "connected" && !wasConnected) changes.push({ type: "participant.joined", key, identity, at: connectedAt ?? 0 });
-    if (status === "disconnected" && wasConnected) changes.push({ type: "participant.left", key, identity, at: disconnectedAt ?? 0, connectedMs });
+    if (status === "disconnected" && wasConnected)
+      changes.push({ type: "participant.left", key, identity, at: disconnectedAt ?? 0, connectedMs });
   }
   if (after.status === "completed" && before.status !== "completed") changes.push({ type: "call.ended", at: after.endedAt ?? 0 });
   return changes;

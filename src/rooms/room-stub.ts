@@ -1,5 +1,5 @@
-import type { VideoProvider } from "../base/video-provider";
 import { errorKind } from "../base/errors";
+import type { VideoProvider } from "../base/video-provider";
 
 /** Which room a room object is, and whose: read from D1 on the room's first event, then kept in its storage. */
 export interface RoomRef {

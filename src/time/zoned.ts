@@ -40,7 +40,13 @@ function zonedFormatter(timeZone: string, options: Intl.DateTimeFormatOptions, l
 /** The zone's offset from UTC at an instant, in seconds (east positive). */
 export function zoneOffsetSeconds(epochSeconds: number, timeZone: string): number {
   const p = formatPartsInZone(epochSeconds, timeZone, {
-    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
   });
   const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
   return asUtc / 1000 - epochSeconds;
@@ -53,9 +59,7 @@ export function zoneOffsetSeconds(epochSeconds: number, timeZone: string): numbe
  */
 export function startOfZonedDay(year: number, month: number, day: number, timeZone: string): number {
   const wallClock = Date.UTC(year, month - 1, day) / 1000;
-  const candidates = [-43200, 43200]
-    .map((shift) => wallClock - zoneOffsetSeconds(wallClock + shift, timeZone))
-    .sort((a, b) => a - b);
+  const candidates = [-43200, 43200].map((shift) => wallClock - zoneOffsetSeconds(wallClock + shift, timeZone)).sort((a, b) => a - b);
   const wanted = `${year}-${month}-${day}`;
   return candidates.find((instant) => zonedDateKey(instant, timeZone) === wanted) ?? candidates[0]!;
 }

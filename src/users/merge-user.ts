@@ -1,6 +1,6 @@
 import type { Role } from "../base/caller";
-import type { OwnProfileInput, SyncedUserInput } from "./schemas";
 import type { UserRow, UserWrite } from "./queries";
+import type { OwnProfileInput, SyncedUserInput } from "./schemas";
 
 type Identity = { id: number; email: string; role: Role; name?: string };
 
@@ -28,4 +28,3 @@ export function mergeUser(
     is_active: flag(input.is_active, existing?.is_active, true),
   };
 }
-

@@ -25,7 +25,10 @@ export function findUser(db: D1Database, id: number): Promise<UserRow | null> {
 
 export async function findUsers(db: D1Database, ids: number[]): Promise<Map<number, UserRow>> {
   const placeholders = ids.map(() => "?").join(", ");
-  const { results } = await db.prepare(`SELECT * FROM users WHERE id IN (${placeholders})`).bind(...ids).all<UserRow>();
+  const { results } = await db
+    .prepare(`SELECT * FROM users WHERE id IN (${placeholders})`)
+    .bind(...ids)
+    .all<UserRow>();
   return new Map(results.map((row) => [row.id, row]));
 }
 
@@ -41,7 +44,18 @@ export async function saveUser(db: D1Database, user: UserWrite, now: number): Pr
          email_opt_in = excluded.email_opt_in, is_active = excluded.is_active, updated_at = excluded.updated_at
        RETURNING *`,
     )
-    .bind(user.id, user.email, user.name, user.role, user.phone, user.timezone, user.whatsapp_opt_in, user.email_opt_in, user.is_active, now)
+    .bind(
+      user.id,
+      user.email,
+      user.name,
+      user.role,
+      user.phone,
+      user.timezone,
+      user.whatsapp_opt_in,
+      user.email_opt_in,
+      user.is_active,
+      now,
+    )
     .first<UserRow>();
   if (!row) throw new Error("user upsert returned no row");
   return row;

@@ -5,7 +5,7 @@ import type { VideoProvider } from "../base/video-provider";
 import type { VideoProviderAdapter } from "../providers/video-adapter";
 import { videoProviderAdapters } from "./provider-registry";
 import { openRoom, type SessionNoun } from "./room-entry";
-import { tokenExpiresAt, type TokenPurpose } from "./token-ttl";
+import { type TokenPurpose, tokenExpiresAt } from "./token-ttl";
 
 type ConnectionOf<P extends VideoProvider> = Awaited<ReturnType<(typeof videoProviderAdapters)[P]["admit"]>>;
 
@@ -26,6 +26,14 @@ export async function admitToRoom<P extends VideoProvider>(
   const email = session.psychologist_id === caller.id ? session.psychologist_email : session.patient_email;
   const adapter = videoProviderAdapters[session.video_provider] as VideoProviderAdapter<ConnectionOf<P>>;
   const connection = await adapter.admit(config, { roomName, party: { id: caller.id, email }, expiresAt, now });
-  console.log(JSON.stringify({ event: "video_token_issued", provider: session.video_provider, appointment_id: session.id, user_id: caller.id, purpose }));
+  console.log(
+    JSON.stringify({
+      event: "video_token_issued",
+      provider: session.video_provider,
+      appointment_id: session.id,
+      user_id: caller.id,
+      purpose,
+    }),
+  );
   return connection;
 }

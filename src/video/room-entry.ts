@@ -1,8 +1,8 @@
-import { joinWindow, type JoinWindow } from "../appointments/join-window";
+import { type JoinWindow, joinWindow } from "../appointments/join-window";
 import type { AppointmentWithParties } from "../appointments/queries";
-import type { VideoProvider } from "../base/video-provider";
 import { sessionTiming } from "../appointments/views";
 import { badRequest, notFound } from "../base/errors";
+import type { VideoProvider } from "../base/video-provider";
 import { isoFromSeconds } from "../time/iso";
 
 /** What the refusals call the session: the appointments API books appointments, the video-calls API calls. */

@@ -15,7 +15,9 @@ import { videoProviderAdapters } from "../video/provider-registry";
 export const webhookRoutes = createRouter();
 
 const deliveryBodySchema = z
-  .object({ delivery: z.enum(["applied", "duplicate", "ignored"]).openapi({ description: "ignored: an unknown room, or another product's notice" }) })
+  .object({
+    delivery: z.enum(["applied", "duplicate", "ignored"]).openapi({ description: "ignored: an unknown room, or another product's notice" }),
+  })
   .openapi("WebhookDelivery");
 
 // Documented without a request schema: the signature must be checked on the raw body first.
@@ -32,7 +34,13 @@ const roomWebhookResponses = {
  * write (a D1 read on a room's first event), quick enough to await rather than risk in waitUntil.
  */
 for (const { webhook } of Object.values(videoProviderAdapters)) {
-  const route = createRoute({ method: "post", path: webhook.path, summary: webhook.summary, description: webhook.description, responses: roomWebhookResponses });
+  const route = createRoute({
+    method: "post",
+    path: webhook.path,
+    summary: webhook.summary,
+    description: webhook.description,
+    responses: roomWebhookResponses,
+  });
   webhookRoutes.openapi(route, async (c) => {
     const event = await webhook.receive(c.req.raw, c.get("config"));
     if (event === "ignored") return c.json({ delivery: "ignored" as const }, 200);
@@ -58,7 +66,13 @@ webhookRoutes.openapi(messageStatusRoute, async (c) => {
   const status = form.get("MessageStatus");
   if (!messageSid || !status) throw badRequest("Not a Twilio message status callback");
   if (recordedStatuses.has(status)) {
-    const recorded = await recordDeliveryStatus(c.env.DB, messageSid, status as DeliveryStatus, form.get("ErrorCode") || undefined, nowSeconds());
+    const recorded = await recordDeliveryStatus(
+      c.env.DB,
+      messageSid,
+      status as DeliveryStatus,
+      form.get("ErrorCode") || undefined,
+      nowSeconds(),
+    );
     console.log(JSON.stringify({ event: "whatsapp_status", message_sid: messageSid, status, recorded }));
   }
   return c.body(null, 204);

@@ -31,7 +31,11 @@ const freshSlot = () => isoInMinutes(24 * 60 * slotDays++);
 
 describe("POST /api/appointments/", () => {
   it("lets a psychologist book for themself, naming the video room after the appointment", async () => {
-    const { status, body } = await callJson("/api/appointments/", { method: "POST", as: psychologist, body: booking({ appointment_date: freshSlot(), service_name: "Initial consultation" }) });
+    const { status, body } = await callJson("/api/appointments/", {
+      method: "POST",
+      as: psychologist,
+      body: booking({ appointment_date: freshSlot(), service_name: "Initial consultation" }),
+    });
     expect(status).toBe(201);
     expect(body).toMatchObject({
       psychologist_id: psychologist.id,
@@ -51,23 +55,41 @@ describe("POST /api/appointments/", () => {
     const { status, body } = await callJson("/api/appointments/", {
       method: "POST",
       as: patient,
-      body: { psychologist_id: psychologist.id, appointment_date: freshSlot(), duration_minutes: 30, session_type: "telehealth", video_provider: "agora" },
+      body: {
+        psychologist_id: psychologist.id,
+        appointment_date: freshSlot(),
+        duration_minutes: 30,
+        session_type: "telehealth",
+        video_provider: "agora",
+      },
     });
     expect(status).toBe(201);
     expect(body).toMatchObject({ patient_id: patient.id, video_provider: "agora" });
   });
 
   it("lets an admin book for anyone, and gives in-person sessions no video room", async () => {
-    const { status, body } = await callJson("/api/appointments/", { method: "POST", as: admin, body: booking({ appointment_date: freshSlot(), session_type: "in_person" }) });
+    const { status, body } = await callJson("/api/appointments/", {
+      method: "POST",
+      as: admin,
+      body: booking({ appointment_date: freshSlot(), session_type: "in_person" }),
+    });
     expect(status).toBe(201);
     expect(body.video_room_id).toBeNull();
     expect(body.meeting_url).toBeNull();
   });
 
   it("does not let a psychologist book for a colleague, nor a patient for another patient", async () => {
-    const asColleague = await callJson("/api/appointments/", { method: "POST", as: otherPsychologist, body: booking({ appointment_date: freshSlot() }) });
+    const asColleague = await callJson("/api/appointments/", {
+      method: "POST",
+      as: otherPsychologist,
+      body: booking({ appointment_date: freshSlot() }),
+    });
     expect(asColleague).toEqual({ status: 403, body: { error: "Permission denied" } });
-    const asOtherPatient = await callJson("/api/appointments/", { method: "POST", as: otherPatient, body: booking({ appointment_date: freshSlot() }) });
+    const asOtherPatient = await callJson("/api/appointments/", {
+      method: "POST",
+      as: otherPatient,
+      body: booking({ appointment_date: freshSlot() }),
+    });
     expect(asOtherPatient).toEqual({ status: 403, body: { error: "Permission denied" } });
   });
 
@@ -77,15 +99,26 @@ describe("POST /api/appointments/", () => {
     ["an unknown patient", () => ({ patient_id: 999_999 }), "Patient not found"],
     ["a patient id that is a psychologist", () => ({ patient_id: otherPsychologist.id }), `is not a patient`],
   ])("rejects %s", async (_, fields, message) => {
-    const response = await callJson("/api/appointments/", { method: "POST", as: admin, body: booking({ appointment_date: freshSlot(), ...fields() }) });
+    const response = await callJson("/api/appointments/", {
+      method: "POST",
+      as: admin,
+      body: booking({ appointment_date: freshSlot(), ...fields() }),
+    });
     expect(response.status).toBe(400);
     expect(response.body.error).toContain(message);
   });
 
   it("rejects an inactive party", async () => {
     const inactive = await createUser("patient", { is_active: false });
-    const response = await callJson("/api/appointments/", { method: "POST", as: psychologist, body: booking({ patient_id: inactive.id, appointment_date: freshSlot() }) });
-    expect(response).toEqual({ status: 400, body: { error: "Patient account is inactive", details: { patient_id: ["Account is inactive"] } } });
+    const response = await callJson("/api/appointments/", {
+      method: "POST",
+      as: psychologist,
+      body: booking({ patient_id: inactive.id, appointment_date: freshSlot() }),
+    });
+    expect(response).toEqual({
+      status: 400,
+      body: { error: "Patient account is inactive", details: { patient_id: ["Account is inactive"] } },
+    });
   });
 
   it.each([
@@ -105,7 +138,11 @@ describe("POST /api/appointments/", () => {
 
   it("accepts any UTC offset and stores the instant in UTC", async () => {
     const day = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
-    const { status, body } = await callJson("/api/appointments/", { method: "POST", as: psychologist, body: booking({ appointment_date: `${day}T09:00:00+02:00` }) });
+    const { status, body } = await callJson("/api/appointments/", {
+      method: "POST",
+      as: psychologist,
+      body: booking({ appointment_date: `${day}T09:00:00+02:00` }),
+    });
     expect(status).toBe(201);
     expect(body.appointment_date).toBe(`${day}T07:00:00Z`);
   });
@@ -116,25 +153,46 @@ describe("overlap rules", () => {
 
   it("refuses a slot that intersects either party's live appointment, and allows touching ones", async () => {
     await createAppointment({ psychologist, patient: otherPatient, startsInMinutes: startMinutes, durationMinutes: 60 });
-    const clashForPsychologist = await callJson("/api/appointments/", { method: "POST", as: psychologist, body: booking({ appointment_date: isoInMinutes(startMinutes + 59) }) });
+    const clashForPsychologist = await callJson("/api/appointments/", {
+      method: "POST",
+      as: psychologist,
+      body: booking({ appointment_date: isoInMinutes(startMinutes + 59) }),
+    });
     expect(clashForPsychologist).toEqual({ status: 400, body: { error: "The psychologist already has an appointment at this time" } });
 
     const clashForPatient = await callJson("/api/appointments/", {
       method: "POST",
       as: admin,
-      body: booking({ psychologist_id: otherPsychologist.id, patient_id: otherPatient.id, appointment_date: isoInMinutes(startMinutes - 30), duration_minutes: 31 }),
+      body: booking({
+        psychologist_id: otherPsychologist.id,
+        patient_id: otherPatient.id,
+        appointment_date: isoInMinutes(startMinutes - 30),
+        duration_minutes: 31,
+      }),
     });
     expect(clashForPatient).toEqual({ status: 400, body: { error: "The patient already has an appointment at this time" } });
 
-    const touchingAfter = await callJson("/api/appointments/", { method: "POST", as: psychologist, body: booking({ appointment_date: isoInMinutes(startMinutes + 60) }) });
+    const touchingAfter = await callJson("/api/appointments/", {
+      method: "POST",
+      as: psychologist,
+      body: booking({ appointment_date: isoInMinutes(startMinutes + 60) }),
+    });
     expect(touchingAfter.status).toBe(201);
-    const touchingBefore = await callJson("/api/appointments/", { method: "POST", as: psychologist, body: booking({ appointment_date: isoInMinutes(startMinutes - 50) }) });
+    const touchingBefore = await callJson("/api/appointments/", {
+      method: "POST",
+      as: psychologist,
+      body: booking({ appointment_date: isoInMinutes(startMinutes - 50) }),
+    });
     expect(touchingBefore.status).toBe(201);
   });
 
   it("ignores cancelled appointments", async () => {
     await createAppointment({ psychologist, patient: otherPatient, startsInMinutes: startMinutes + 600, status: "cancelled" });
-    const response = await callJson("/api/appointments/", { method: "POST", as: psychologist, body: booking({ appointment_date: isoInMinutes(startMinutes + 600) }) });
+    const response = await callJson("/api/appointments/", {
+      method: "POST",
+      as: psychologist,
+      body: booking({ appointment_date: isoInMinutes(startMinutes + 600) }),
+    });
     expect(response.status).toBe(201);
   });
 

@@ -3,7 +3,7 @@ import { callJson, origin } from "../support/api";
 import { createAppointment, createUser, type UserFixture } from "../support/fixtures";
 
 let psychologist: UserFixture;
-let ids: number[] = [];
+const ids: number[] = [];
 
 beforeAll(async () => {
   psychologist = await createUser("psychologist");
@@ -32,7 +32,10 @@ describe("pagination", () => {
   });
 
   it("answers a page past the end with 404, and an empty list's first page with 200", async () => {
-    expect(await callJson("/api/appointments/?page_size=3&page=4", { as: psychologist })).toEqual({ status: 404, body: { error: "Invalid page." } });
+    expect(await callJson("/api/appointments/?page_size=3&page=4", { as: psychologist })).toEqual({
+      status: 404,
+      body: { error: "Invalid page." },
+    });
     const stranger = await createUser("patient");
     expect((await callJson("/api/appointments/?page=1", { as: stranger })).status).toBe(200);
   });

@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { clashes, withParties } from "../../src/appointments/queries";
 
 async function plan(sql: string, ...values: unknown[]): Promise<string> {
-  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...values).all<{ detail: string }>();
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .bind(...values)
+    .all<{ detail: string }>();
   return results.map((r) => r.detail).join("\n");
 }
 
@@ -11,7 +13,13 @@ async function plan(sql: string, ...values: unknown[]): Promise<string> {
 describe("query plans", () => {
   it("lists one party's appointments by index, in start order without a sort", async () => {
     // The statement listAppointments runs for a party's list or schedule with a start filter.
-    const detail = await plan(`${withParties} WHERE a.psychologist_id = ? AND a.starts_at >= ? ORDER BY a.starts_at, a.id LIMIT ? OFFSET ?`, 1, 0, 50, 0);
+    const detail = await plan(
+      `${withParties} WHERE a.psychologist_id = ? AND a.starts_at >= ? ORDER BY a.starts_at, a.id LIMIT ? OFFSET ?`,
+      1,
+      0,
+      50,
+      0,
+    );
     expect(detail).toContain("USING INDEX appointments_psychologist_start (psychologist_id=? AND starts_at>?)");
     expect(detail).not.toContain("TEMP B-TREE");
     const patientDetail = await plan(`${withParties} WHERE a.patient_id = ? ORDER BY a.starts_at, a.id LIMIT ? OFFSET ?`, 1, 50, 0);

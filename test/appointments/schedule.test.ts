@@ -11,9 +11,23 @@ beforeAll(async () => {
 });
 
 const scheduleKeys = [
-  "id", "patient_name", "service_name", "appointment_date", "formatted_date", "formatted_time", "duration_minutes", "status",
-  "session_type", "video_room_id", "meeting_url", "session_start_time", "session_end_time", "time_until_start_seconds",
-  "time_remaining_seconds", "session_status", "can_join_session",
+  "id",
+  "patient_name",
+  "service_name",
+  "appointment_date",
+  "formatted_date",
+  "formatted_time",
+  "duration_minutes",
+  "status",
+  "session_type",
+  "video_room_id",
+  "meeting_url",
+  "session_start_time",
+  "session_end_time",
+  "time_until_start_seconds",
+  "time_remaining_seconds",
+  "session_status",
+  "can_join_session",
 ];
 
 async function scheduleItem(id: number, as: UserFixture = psychologist, path = "/api/appointments/psychologist/schedule/?page_size=500") {
@@ -80,7 +94,9 @@ describe("GET /api/appointments/psychologist/schedule/", () => {
     const dr = await createUser("psychologist", { timezone: "America/New_York" });
     const at = async (iso: string, status: "scheduled" | "cancelled" = "scheduled") => {
       const row = await createAppointment({ psychologist: dr, patient, startsInMinutes: 1, status });
-      await env.DB.prepare("UPDATE appointments SET starts_at = ? WHERE id = ?").bind(Date.parse(iso) / 1000, row.id).run();
+      await env.DB.prepare("UPDATE appointments SET starts_at = ? WHERE id = ?")
+        .bind(Date.parse(iso) / 1000, row.id)
+        .run();
       return row.id;
     };
     // 02:30Z on Jan 1 is still Dec 31 in New York.
@@ -115,14 +131,19 @@ describe("GET /api/appointments/psychologist/schedule/", () => {
   });
 
   it("is for psychologists only", async () => {
-    expect(await callJson("/api/appointments/psychologist/schedule/", { as: patient })).toEqual({ status: 403, body: { error: "Permission denied" } });
+    expect(await callJson("/api/appointments/psychologist/schedule/", { as: patient })).toEqual({
+      status: 403,
+      body: { error: "Permission denied" },
+    });
   });
 });
 
 describe("GET /api/appointments/patient/schedule/", () => {
   it("shows the psychologist's name and writes times in the patient's zone", async () => {
     const appointment = await createAppointment({ psychologist, patient, startsInMinutes: 700 });
-    await env.DB.prepare("UPDATE appointments SET starts_at = ? WHERE id = ?").bind(Date.parse("2030-11-16T13:00:00Z") / 1000, appointment.id).run();
+    await env.DB.prepare("UPDATE appointments SET starts_at = ? WHERE id = ?")
+      .bind(Date.parse("2030-11-16T13:00:00Z") / 1000, appointment.id)
+      .run();
     const item = await scheduleItem(appointment.id, patient, "/api/appointments/patient/schedule/?page_size=500");
     expect(Object.keys(item).sort()).toEqual([...scheduleKeys.filter((k) => k !== "patient_name"), "psychologist_name"].sort());
     expect(item).toMatchObject({ psychologist_name: "Grace Hopper", formatted_date: "Sat, 16 Nov 2030", formatted_time: "10:00 PM" });

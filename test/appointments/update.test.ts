@@ -8,7 +8,8 @@ beforeAll(async () => {
   [psychologist, patient, stranger] = await Promise.all([createUser("psychologist"), createUser("patient"), createUser("patient")]);
 });
 
-const patch = (id: number, body: unknown, as: UserFixture = psychologist) => callJson(`/api/appointments/${id}/`, { method: "PATCH", as, body });
+const patch = (id: number, body: unknown, as: UserFixture = psychologist) =>
+  callJson(`/api/appointments/${id}/`, { method: "PATCH", as, body });
 
 describe("PATCH /api/appointments/<id>/", () => {
   it("reschedules under the booking rules and keeps the room", async () => {
@@ -22,7 +23,9 @@ describe("PATCH /api/appointments/<id>/", () => {
   it("refuses a reschedule into the past or onto another appointment", async () => {
     const appointment = await createAppointment({ psychologist, patient, startsInMinutes: 5000 });
     await createAppointment({ psychologist, patient: stranger, startsInMinutes: 6000, durationMinutes: 60 });
-    expect((await patch(appointment.id, { appointment_date: isoInMinutes(-10) })).body.error).toBe("Appointment date must be in the future");
+    expect((await patch(appointment.id, { appointment_date: isoInMinutes(-10) })).body.error).toBe(
+      "Appointment date must be in the future",
+    );
     expect(await patch(appointment.id, { appointment_date: isoInMinutes(6030) })).toEqual({
       status: 400,
       body: { error: "The psychologist already has an appointment at this time" },
@@ -36,13 +39,22 @@ describe("PATCH /api/appointments/<id>/", () => {
     expect((await patch(appointment.id, { status: "confirmed" })).body.status).toBe("confirmed");
     expect((await patch(appointment.id, { status: "confirmed" })).body).toEqual({ error: "Appointment is already confirmed" });
     expect((await patch(appointment.id, { status: "cancelled" }, patient)).body.status).toBe("cancelled");
-    expect(await patch(appointment.id, { status: "cancelled" })).toEqual({ status: 400, body: { error: "Appointment is already cancelled" } });
-    expect(await patch(appointment.id, { duration_minutes: 30 })).toEqual({ status: 400, body: { error: "Appointment is already cancelled" } });
+    expect(await patch(appointment.id, { status: "cancelled" })).toEqual({
+      status: 400,
+      body: { error: "Appointment is already cancelled" },
+    });
+    expect(await patch(appointment.id, { duration_minutes: 30 })).toEqual({
+      status: 400,
+      body: { error: "Appointment is already cancelled" },
+    });
   });
 
   it("lets exactly one of two racing cancels succeed", async () => {
     const appointment = await createAppointment({ psychologist, patient, startsInMinutes: 7500 });
-    const results = await Promise.all([patch(appointment.id, { status: "cancelled" }), patch(appointment.id, { status: "cancelled" }, patient)]);
+    const results = await Promise.all([
+      patch(appointment.id, { status: "cancelled" }),
+      patch(appointment.id, { status: "cancelled" }, patient),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 400]);
   });
 
@@ -50,16 +62,24 @@ describe("PATCH /api/appointments/<id>/", () => {
     const appointment = await createAppointment({ psychologist, patient, startsInMinutes: 8000 });
     expect(await patch(appointment.id, { status: "confirmed" }, patient)).toEqual({ status: 403, body: { error: "Permission denied" } });
     const done = await createAppointment({ psychologist, patient, startsInMinutes: -300, status: "completed" });
-    expect(await patch(done.id, { status: "cancelled" })).toEqual({ status: 400, body: { error: "A completed appointment cannot be changed" } });
+    expect(await patch(done.id, { status: "cancelled" })).toEqual({
+      status: 400,
+      body: { error: "A completed appointment cannot be changed" },
+    });
     const live = await createAppointment({ psychologist, patient, startsInMinutes: -10, status: "ongoing" });
-    expect(await patch(live.id, { status: "cancelled" })).toEqual({ status: 400, body: { error: "An ongoing appointment cannot be changed" } });
+    expect(await patch(live.id, { status: "cancelled" })).toEqual({
+      status: 400,
+      body: { error: "An ongoing appointment cannot be changed" },
+    });
   });
 
   it("rejects empty, mixed and unknown changes, and strangers", async () => {
     const appointment = await createAppointment({ psychologist, patient, startsInMinutes: 9000 });
     expect((await patch(appointment.id, {})).status).toBe(400);
     expect((await patch(appointment.id, { status: "completed" })).body.details).toHaveProperty("status");
-    expect((await patch(appointment.id, { status: "cancelled", duration_minutes: 30 })).body.error).toBe("Change the time or the status, not both in one request");
+    expect((await patch(appointment.id, { status: "cancelled", duration_minutes: 30 })).body.error).toBe(
+      "Change the time or the status, not both in one request",
+    );
     expect(await patch(appointment.id, { status: "cancelled" }, stranger)).toEqual({ status: 403, body: { error: "Permission denied" } });
   });
 });

@@ -8,7 +8,11 @@ const admin = { id: 1, email: "admin@example.com", role: "admin" as const };
 
 beforeAll(async () => {
   [drA, drB, patientA, patientB, stranger] = await Promise.all([
-    createUser("psychologist"), createUser("psychologist"), createUser("patient"), createUser("patient"), createUser("patient"),
+    createUser("psychologist"),
+    createUser("psychologist"),
+    createUser("patient"),
+    createUser("patient"),
+    createUser("patient"),
   ]);
   aWithA = (await createAppointment({ psychologist: drA, patient: patientA, startsInMinutes: 60 })).id;
   bWithB = (await createAppointment({ psychologist: drB, patient: patientB, startsInMinutes: 120 })).id;

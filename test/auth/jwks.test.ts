@@ -1,4 +1,4 @@
-import { http, HttpResponse } from "msw";
+import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
 import { findJwksKey } from "../../src/auth/jwks";
 import { useOutboundStandIn } from "../support/outbound";
@@ -9,7 +9,12 @@ describe("findJwksKey", () => {
   it("refetches for an unknown kid at most once a minute, so forged kids cannot make every request a round trip", async () => {
     const url = "https://idp.stand-in/throttle/jwks.json";
     let fetches = 0;
-    outbound.use(http.get(url, () => (fetches++, HttpResponse.json({ keys: [{ kty: "EC", kid: "current" }] }))));
+    outbound.use(
+      http.get(url, () => {
+        fetches++;
+        return HttpResponse.json({ keys: [{ kty: "EC", kid: "current" }] });
+      }),
+    );
     const t0 = 1_800_000_000_000;
 
     expect(await findJwksKey(url, "current", t0)).toMatchObject({ kid: "current" });

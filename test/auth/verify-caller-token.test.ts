@@ -1,11 +1,17 @@
 import jwt from "@tsndr/cloudflare-worker-jwt";
-import { http, HttpResponse } from "msw";
+import { HttpResponse, http } from "msw";
 import { describe, expect, it } from "vitest";
 import { verifyCallerToken } from "../../src/auth/verify-caller-token";
 import { useOutboundStandIn } from "../support/outbound";
 
 const secret = "unit-secret";
-const claims = () => ({ sub: "9", email: "nine@example.com", role: "psychologist", name: "Dr Nine", exp: Math.floor(Date.now() / 1000) + 600 });
+const claims = () => ({
+  sub: "9",
+  email: "nine@example.com",
+  role: "psychologist",
+  name: "Dr Nine",
+  exp: Math.floor(Date.now() / 1000) + 600,
+});
 
 const outbound = useOutboundStandIn();
 
@@ -29,8 +35,14 @@ describe("verifyCallerToken", () => {
   it("checks issuer and audience only when configured", async () => {
     const token = await jwt.sign({ ...claims(), iss: "https://idp.example", aud: ["video", "billing"] }, secret);
     await expect(verifyCallerToken(token, { secret, issuer: "https://idp.example", audience: "video" })).resolves.toMatchObject({ id: 9 });
-    await expect(verifyCallerToken(token, { secret, issuer: "https://other.example" })).rejects.toMatchObject({ status: 401, message: "Invalid token: wrong issuer" });
-    await expect(verifyCallerToken(token, { secret, audience: "chat" })).rejects.toMatchObject({ status: 401, message: "Invalid token: wrong audience" });
+    await expect(verifyCallerToken(token, { secret, issuer: "https://other.example" })).rejects.toMatchObject({
+      status: 401,
+      message: "Invalid token: wrong issuer",
+    });
+    await expect(verifyCallerToken(token, { secret, audience: "chat" })).rejects.toMatchObject({
+      status: 401,
+      message: "Invalid token: wrong audience",
+    });
   });
 
   it("rejects a token that is not valid yet", async () => {
@@ -43,7 +55,12 @@ describe("verifyCallerToken", () => {
     const { privateJwk, publicJwk } = await identityProviderKey(algorithm, kid);
     const jwksUrl = `https://idp.stand-in/${algorithm}/jwks.json`;
     let fetches = 0;
-    outbound.use(http.get(jwksUrl, () => (fetches++, HttpResponse.json({ keys: [publicJwk] }))));
+    outbound.use(
+      http.get(jwksUrl, () => {
+        fetches++;
+        return HttpResponse.json({ keys: [publicJwk] });
+      }),
+    );
     const token = await jwt.sign(claims(), privateJwk, { algorithm, header: { kid } });
 
     await expect(verifyCallerToken(token, { secret, jwksUrl })).resolves.toMatchObject({ id: 9, role: "psychologist" });

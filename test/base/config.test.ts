@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/base/errors";
 import { credentials, parseConfig, reminderOffsets } from "../../src/base/config";
+import { ConfigError } from "../../src/base/errors";
 
 /** The smallest valid deployment: only what has no default. */
 const minimal = { PUBLIC_BASE_URL: "https://edge.example.com" };
@@ -23,11 +23,20 @@ describe("parseConfig", () => {
     expect(config.twilio.apiBaseUrl).toBe("https://api.twilio.stand-in");
     expect(config.twilio.videoBaseUrl).toBe("https://video.twilio.com");
     expect(config.email.apiBaseUrl).toBe("https://api.postmarkapp.com");
-    expect(parseConfig({ ...minimal, MEETING_BASE_URL: "https://practice.example.com/app/" }).meetingBaseUrl).toBe("https://practice.example.com/app");
+    expect(parseConfig({ ...minimal, MEETING_BASE_URL: "https://practice.example.com/app/" }).meetingBaseUrl).toBe(
+      "https://practice.example.com/app",
+    );
   });
 
   it("names every bad setting at once instead of switching a feature off", () => {
-    expect(problemsOf({ DEFAULT_VIDEO_PROVIDER: "zoom", REMINDER_OFFSETS: "60,60", MEETING_BASE_URL: "practice.example.com", DEFAULT_TIMEZONE: "Mars/Olympus" })).toEqual([
+    expect(
+      problemsOf({
+        DEFAULT_VIDEO_PROVIDER: "zoom",
+        REMINDER_OFFSETS: "60,60",
+        MEETING_BASE_URL: "practice.example.com",
+        DEFAULT_TIMEZONE: "Mars/Olympus",
+      }),
+    ).toEqual([
       "DEFAULT_VIDEO_PROVIDER must be one of twilio, agora",
       'REMINDER_OFFSETS must be comma-separated minutes before the start, like "1440,60,15"; in "60,60" an offset is listed twice',
       "DEFAULT_TIMEZONE must be an IANA time zone such as Europe/London",
@@ -55,8 +64,13 @@ describe("parseConfig", () => {
   it("turns WhatsApp on with the account SID, and calls a partial set half-configured", () => {
     const key = { TWILIO_API_KEY_SID: "SK1", TWILIO_API_KEY_SECRET: "secret" };
     expect(parseConfig({ ...minimal, ...key, TWILIO_WHATSAPP_FROM: "+15550001111" }).twilio.whatsapp.state).toBe("not_configured");
-    expect(parseConfig({ ...minimal, ...key, TWILIO_ACCOUNT_SID: "AC1" }).twilio.whatsapp).toEqual({ state: "half_configured", missing: ["TWILIO_WHATSAPP_FROM"] });
-    expect(parseConfig({ ...minimal, ...key, TWILIO_ACCOUNT_SID: "AC1", TWILIO_WHATSAPP_FROM: "whatsapp:+15550001111" }).twilio.whatsapp).toEqual({
+    expect(parseConfig({ ...minimal, ...key, TWILIO_ACCOUNT_SID: "AC1" }).twilio.whatsapp).toEqual({
+      state: "half_configured",
+      missing: ["TWILIO_WHATSAPP_FROM"],
+    });
+    expect(
+      parseConfig({ ...minimal, ...key, TWILIO_ACCOUNT_SID: "AC1", TWILIO_WHATSAPP_FROM: "whatsapp:+15550001111" }).twilio.whatsapp,
+    ).toEqual({
       state: "configured",
       values: { accountSid: "AC1", apiKeySid: "SK1", apiKeySecret: "secret", from: "+15550001111" },
     });
@@ -72,8 +86,14 @@ describe("credentials", () => {
   const names = { appId: "AGORA_APP_ID", appCertificate: "AGORA_APP_CERTIFICATE" } as const;
 
   it("is configured, not configured or half-configured, naming what is missing", () => {
-    expect(credentials({ AGORA_APP_ID: "a", AGORA_APP_CERTIFICATE: " c " }, names)).toEqual({ state: "configured", values: { appId: "a", appCertificate: "c" } });
-    expect(credentials({ AGORA_APP_ID: " " }, names)).toEqual({ state: "not_configured", missing: ["AGORA_APP_ID", "AGORA_APP_CERTIFICATE"] });
+    expect(credentials({ AGORA_APP_ID: "a", AGORA_APP_CERTIFICATE: " c " }, names)).toEqual({
+      state: "configured",
+      values: { appId: "a", appCertificate: "c" },
+    });
+    expect(credentials({ AGORA_APP_ID: " " }, names)).toEqual({
+      state: "not_configured",
+      missing: ["AGORA_APP_ID", "AGORA_APP_CERTIFICATE"],
+    });
     expect(credentials({ AGORA_APP_ID: "a" }, names)).toEqual({ state: "half_configured", missing: ["AGORA_APP_CERTIFICATE"] });
   });
 });

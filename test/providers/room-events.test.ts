@@ -17,7 +17,10 @@ describe("twilioRoomEvent", () => {
   });
 
   it("reads room events, and gives track and recording events the kind other", () => {
-    expect(twilioRoomEvent(twilioParams("room-created", seconds(0), 0))).toMatchObject({ kind: "room-created", id: `${ROOM_SID}:room-created::0` });
+    expect(twilioRoomEvent(twilioParams("room-created", seconds(0), 0))).toMatchObject({
+      kind: "room-created",
+      id: `${ROOM_SID}:room-created::0`,
+    });
     expect(twilioRoomEvent(twilioParams("room-ended", seconds(9), 9))?.kind).toBe("room-ended");
     expect(twilioRoomEvent(twilioParams("track-added", seconds(6), 4, therapist))?.kind).toBe("other");
     expect(twilioRoomEvent(twilioParams("recording-started", seconds(6), 5, therapist))?.kind).toBe("other");
@@ -31,10 +34,20 @@ describe("twilioRoomEvent", () => {
 
   it("refuses a callback missing what the state needs", () => {
     const without = (field: string) => twilioParams("participant-connected", seconds(5), 3, therapist).filter(([name]) => name !== field);
-    for (const field of ["RoomSid", "RoomName", "StatusCallbackEvent", "Timestamp", "SequenceNumber", "ParticipantSid", "ParticipantIdentity"]) {
+    for (const field of [
+      "RoomSid",
+      "RoomName",
+      "StatusCallbackEvent",
+      "Timestamp",
+      "SequenceNumber",
+      "ParticipantSid",
+      "ParticipantIdentity",
+    ]) {
       expect(twilioRoomEvent(without(field)), field).toBeUndefined();
     }
-    const badTime = twilioParams("room-created", seconds(0), 0).map(([name, value]) => [name, name === "Timestamp" ? "yesterday" : value] as const);
+    const badTime = twilioParams("room-created", seconds(0), 0).map(
+      ([name, value]) => [name, name === "Timestamp" ? "yesterday" : value] as const,
+    );
     expect(twilioRoomEvent(badTime)).toBeUndefined();
     expect(twilioRoomEvent([])).toBeUndefined();
   });

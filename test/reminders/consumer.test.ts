@@ -6,7 +6,20 @@ import { LEASE_SECONDS } from "../../src/reminders/ledger-claims";
 import { recordOutcome } from "../../src/reminders/ledger-outcomes";
 import { renderReminder } from "../../src/reminders/render";
 import { useOutboundStandIn } from "../support/outbound";
-import { appointmentAt, deliver, freshStart, HOUR, ledgerLines, ledgerRows, meetingUrlOf, MINUTE, parties, providerStandIns, runCron, useEmptyLedger } from "./support";
+import {
+  appointmentAt,
+  deliver,
+  freshStart,
+  HOUR,
+  ledgerLines,
+  ledgerRows,
+  MINUTE,
+  meetingUrlOf,
+  parties,
+  providerStandIns,
+  runCron,
+  useEmptyLedger,
+} from "./support";
 
 const outbound = useOutboundStandIn();
 const { twilio, postmark } = providerStandIns(outbound);
@@ -51,7 +64,9 @@ describe("the reminder consumer", () => {
         StatusCallback: "https://video-edge.example.com/api/webhooks/twilio/messages",
       },
     });
-    expect(patientText.whatsappText).toContain("Starting in 1 Hour\n\nHi Jane Doe, your appointment with Dr. Alan Smith starts at 3:00 PM.");
+    expect(patientText.whatsappText).toContain(
+      "Starting in 1 Hour\n\nHi Jane Doe, your appointment with Dr. Alan Smith starts at 3:00 PM.",
+    );
 
     const emailToPatient = postmark.requests.find((r) => r.body.To === `patient${appointment.patient_id}@example.com`)!;
     expect(emailToPatient).toEqual({
@@ -69,7 +84,11 @@ describe("the reminder consumer", () => {
     });
 
     const rows = await ledgerRows(appointment.id);
-    expect(rows.filter((row) => row.offset_minutes === 60).map((row) => [row.status, row.attempts, row.sent_at, row.provider_message_id?.slice(0, 2)])).toEqual([
+    expect(
+      rows
+        .filter((row) => row.offset_minutes === 60)
+        .map((row) => [row.status, row.attempts, row.sent_at, row.provider_message_id?.slice(0, 2)]),
+    ).toEqual([
       ["sent", 1, now, "SM"],
       ["sent", 1, now, "pm"],
       ["sent", 1, now, "SM"],
@@ -88,7 +107,9 @@ describe("the reminder consumer", () => {
       "Starting in 10 Minutes: your appointment with Dr. Alan Smith",
       "Starting in 10 Minutes: your appointment with Jane Doe",
     ]);
-    expect((await ledgerRows(appointment.id)).filter((row) => row.status === "sent").map((row) => row.offset_minutes)).toEqual([15, 15, 15, 15]);
+    expect((await ledgerRows(appointment.id)).filter((row) => row.status === "sent").map((row) => row.offset_minutes)).toEqual([
+      15, 15, 15, 15,
+    ]);
   });
 
   it("sends the approved content template with numbered variables when one is configured", async () => {
@@ -99,7 +120,12 @@ describe("the reminder consumer", () => {
       To: "whatsapp:+15550000201",
       From: "whatsapp:+15550001111",
       ContentSid: "HX0000000000000000000000000000001h",
-      ContentVariables: JSON.stringify({ "1": "Jane Doe", "2": "Dr. Alan Smith", "3": localWhen(appointment.starts_at, "Europe/Berlin"), "4": meetingUrlOf(appointment) }),
+      ContentVariables: JSON.stringify({
+        "1": "Jane Doe",
+        "2": "Dr. Alan Smith",
+        "3": localWhen(appointment.starts_at, "Europe/Berlin"),
+        "4": meetingUrlOf(appointment),
+      }),
       StatusCallback: "https://video-edge.example.com/api/webhooks/twilio/messages",
     });
   });
@@ -126,9 +152,13 @@ describe("the reminder consumer", () => {
     expect(twilio.requests).toEqual([]);
     expect(postmark.requests).toEqual([]);
     expect((await ledgerLines(cancelled.appointment)).filter((line) => line.startsWith("reminder 60"))).toEqual(
-      ["psychologist whatsapp", "psychologist email", "patient whatsapp", "patient email"].map((who) => `reminder 60 ${who} skipped appointment_cancelled`),
+      ["psychologist whatsapp", "psychologist email", "patient whatsapp", "patient email"].map(
+        (who) => `reminder 60 ${who} skipped appointment_cancelled`,
+      ),
     );
-    expect(new Set((await ledgerRows(moved.appointment.id)).filter((row) => row.offset_minutes === 60).map((row) => row.skip_reason))).toEqual(new Set(["appointment_moved"]));
+    expect(
+      new Set((await ledgerRows(moved.appointment.id)).filter((row) => row.offset_minutes === 60).map((row) => row.skip_reason)),
+    ).toEqual(new Set(["appointment_moved"]));
   });
 
   it("skips a reminder that waited in the queue past its grace window, and an opt-out made meanwhile", async () => {
@@ -163,10 +193,17 @@ describe("the reminder consumer", () => {
       ["email", 1, "postmark network_error", now + 15],
     ]);
 
-    const second = await deliver(waiting.map((row) => row.id), { now: now + 15, attempts: 2 });
+    const second = await deliver(
+      waiting.map((row) => row.id),
+      { now: now + 15, attempts: 2 },
+    );
     expect(second.explicitAcks).toHaveLength(2);
     expect(twilio.requests).toHaveLength(2);
-    expect((await ledgerRows(appointment.id)).filter((row) => row.offset_minutes === 60).map((row) => [row.status, row.attempts, row.last_error])).toEqual([
+    expect(
+      (await ledgerRows(appointment.id))
+        .filter((row) => row.offset_minutes === 60)
+        .map((row) => [row.status, row.attempts, row.last_error]),
+    ).toEqual([
       ["skipped", 0, null],
       ["skipped", 0, null],
       ["sent", 2, null],
@@ -177,7 +214,12 @@ describe("the reminder consumer", () => {
   it("does not retry what sending again cannot fix, and records the provider's code", async () => {
     const { appointment, now, queued } = await hourRemindersQueued({ psychologist: { whatsapp_opt_in: false, email_opt_in: false } });
     twilio.fail(() => HttpResponse.json({ code: 21211, message: "Invalid 'To' Phone Number: +15550000201" }, { status: 400 }));
-    postmark.fail(() => HttpResponse.json({ ErrorCode: 406, Message: "You tried to send to recipient(s) that have been marked as inactive." }, { status: 422 }));
+    postmark.fail(() =>
+      HttpResponse.json(
+        { ErrorCode: 406, Message: "You tried to send to recipient(s) that have been marked as inactive." },
+        { status: 422 },
+      ),
+    );
     const result = await deliver(queued, { now });
     expect(result.retryMessages).toEqual([]);
     const failed = (await ledgerRows(appointment.id)).filter((row) => row.status === "failed");
@@ -185,30 +227,48 @@ describe("the reminder consumer", () => {
   });
 
   it("after the last retry, the dead-letter queue marks the row failed", async () => {
-    const { appointment, now, queued } = await hourRemindersQueued({ psychologist: { whatsapp_opt_in: false, email_opt_in: false }, patient: { email_opt_in: false } });
+    const { appointment, now, queued } = await hourRemindersQueued({
+      psychologist: { whatsapp_opt_in: false, email_opt_in: false },
+      patient: { email_opt_in: false },
+    });
     twilio.fail(() => new HttpResponse("upstream down", { status: 502 }));
     // The sixth delivery is the last of wrangler.toml's max_retries = 5; its retry dead-letters it.
     const last = await deliver(queued, { now, attempts: 6 });
     expect(last.retryDelays).toEqual([300]);
     const dead = await deliver(queued, { now: now + 300, queue: REMINDERS_DEAD_LETTER_QUEUE });
     expect(dead.ackAll).toBe(true);
-    expect((await ledgerRows(appointment.id)).filter((row) => row.status === "failed").map((row) => row.last_error)).toEqual(["retries_exhausted: twilio 502"]);
+    expect((await ledgerRows(appointment.id)).filter((row) => row.status === "failed").map((row) => row.last_error)).toEqual([
+      "retries_exhausted: twilio 502",
+    ]);
   });
 
   it("a dead letter does not fail a row another consumer is sending under a live lease: that send's outcome is recorded", async () => {
-    const { appointment, now, queued } = await hourRemindersQueued({ psychologist: { whatsapp_opt_in: false, email_opt_in: false }, patient: { email_opt_in: false } });
+    const { appointment, now, queued } = await hourRemindersQueued({
+      psychologist: { whatsapp_opt_in: false, email_opt_in: false },
+      patient: { email_opt_in: false },
+    });
     const [id] = queued;
     // A redelivered copy is mid-send when the original's message runs out of retries.
-    await env.DB.prepare("UPDATE reminders SET status = 'sending', lease_until = ? WHERE id = ?").bind(now + LEASE_SECONDS, id).run();
+    await env.DB.prepare("UPDATE reminders SET status = 'sending', lease_until = ? WHERE id = ?")
+      .bind(now + LEASE_SECONDS, id)
+      .run();
     await deliver(queued, { now, queue: REMINDERS_DEAD_LETTER_QUEUE });
     await recordOutcome(env.DB, id!, { status: "sent", providerMessageId: "SM-live-claim" }, now + 5);
-    expect((await ledgerRows(appointment.id)).find((row) => row.id === id)).toMatchObject({ status: "sent", provider_message_id: "SM-live-claim" });
+    expect((await ledgerRows(appointment.id)).find((row) => row.id === id)).toMatchObject({
+      status: "sent",
+      provider_message_id: "SM-live-claim",
+    });
   });
 
   it("leaves a row another consumer is sending alone until its lease runs out, then takes it over", async () => {
-    const { appointment, now, queued } = await hourRemindersQueued({ psychologist: { whatsapp_opt_in: false, email_opt_in: false }, patient: { email_opt_in: false } });
+    const { appointment, now, queued } = await hourRemindersQueued({
+      psychologist: { whatsapp_opt_in: false, email_opt_in: false },
+      patient: { email_opt_in: false },
+    });
     const [id] = queued;
-    await env.DB.prepare("UPDATE reminders SET status = 'sending', lease_until = ? WHERE id = ?").bind(now + LEASE_SECONDS, id).run();
+    await env.DB.prepare("UPDATE reminders SET status = 'sending', lease_until = ? WHERE id = ?")
+      .bind(now + LEASE_SECONDS, id)
+      .run();
     const whileHeld = await deliver(queued, { now });
     expect(whileHeld.retryDelays).toEqual([LEASE_SECONDS + 1]);
     expect(twilio.requests).toEqual([]);
@@ -231,14 +291,24 @@ describe("the reminder consumer", () => {
     expect(patientEmail.TextBody).toContain("When: Sunday, November 1 at 10:00 AM");
     expect(patientEmail.TextBody).toContain("Times are shown in your time zone (America/New_York).");
     const psychologistWhatsApp = twilio.requests.find((r) => r.form.To === "whatsapp:+15550000101")!.form.Body;
-    expect(psychologistWhatsApp).toContain("Hi Alan Smith, your appointment is tomorrow:\nWhen: Sunday, November 1 at 3:00 PM\nWith: Jane Doe");
+    expect(psychologistWhatsApp).toContain(
+      "Hi Alan Smith, your appointment is tomorrow:\nWhen: Sunday, November 1 at 3:00 PM\nWith: Jane Doe",
+    );
     expect(psychologistWhatsApp).toContain(meetingUrlOf(appointment));
   });
 });
 
 function localWhen(epochSeconds: number, timeZone: string): string {
   const p = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", { timeZone, weekday: "long", month: "long", day: "numeric", hour: "numeric", minute: "2-digit", hour12: true })
+    new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      weekday: "long",
+      month: "long",
+      day: "numeric",
+      hour: "numeric",
+      minute: "2-digit",
+      hour12: true,
+    })
       .formatToParts(new Date(epochSeconds * 1000))
       .map((part) => [part.type, part.value]),
   );

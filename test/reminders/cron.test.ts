@@ -3,7 +3,19 @@ import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { REQUEUE_AFTER_SECONDS } from "../../src/reminders/ledger-claims";
 import { useOutboundStandIn } from "../support/outbound";
-import { appointmentAt, deliver, freshStart, HOUR, ledgerLines, ledgerRows, MINUTE, parties, providerStandIns, runCron, useEmptyLedger } from "./support";
+import {
+  appointmentAt,
+  deliver,
+  freshStart,
+  HOUR,
+  ledgerLines,
+  ledgerRows,
+  MINUTE,
+  parties,
+  providerStandIns,
+  runCron,
+  useEmptyLedger,
+} from "./support";
 
 const outbound = useOutboundStandIn();
 const { twilio, postmark } = providerStandIns(outbound);
@@ -22,12 +34,28 @@ describe("the reminder cron", () => {
     const appointment = await appointmentAt(startsAt, await parties());
 
     // Every minute across the whole day before the session would be 1,440 runs; the minutes around each offset tell the story.
-    const minutes = [-24 * HOUR - MINUTE, -24 * HOUR, -24 * HOUR + MINUTE, -23 * HOUR, -HOUR - MINUTE, -HOUR, -HOUR + MINUTE, -15 * MINUTE, -14 * MINUTE, -MINUTE, 0, MINUTE];
+    const minutes = [
+      -24 * HOUR - MINUTE,
+      -24 * HOUR,
+      -24 * HOUR + MINUTE,
+      -23 * HOUR,
+      -HOUR - MINUTE,
+      -HOUR,
+      -HOUR + MINUTE,
+      -15 * MINUTE,
+      -14 * MINUTE,
+      -MINUTE,
+      0,
+      MINUTE,
+    ];
     const queuedPerRun = [];
     for (const offset of minutes) queuedPerRun.push((await cronAndDeliver(startsAt + offset)).length);
 
     expect(queuedPerRun).toEqual([0, 4, 0, 0, 0, 4, 0, 4, 0, 0, 0, 0]);
-    expect(twilio.requests.map((r) => r.form.To).sort()).toEqual([...Array(3).fill("whatsapp:+15550000101"), ...Array(3).fill("whatsapp:+15550000201")]);
+    expect(twilio.requests.map((r) => r.form.To).sort()).toEqual([
+      ...Array(3).fill("whatsapp:+15550000101"),
+      ...Array(3).fill("whatsapp:+15550000201"),
+    ]);
     expect(postmark.requests).toHaveLength(6);
     expect(await ledgerLines(appointment)).toEqual(
       [1440, 60, 15].flatMap((offset) => [
@@ -52,17 +80,33 @@ describe("the reminder cron", () => {
   it.each([
     { firstRun: "22 hours before", before: 22 * HOUR, lines: ["reminder 1440 * pending"] },
     { firstRun: "20 hours before", before: 20 * HOUR, lines: ["reminder 1440 * skipped grace_window_passed"] },
-    { firstRun: "50 minutes before", before: 50 * MINUTE, lines: ["reminder 1440 * skipped superseded_by_later_reminder", "reminder 60 * pending"] },
-    { firstRun: "35 minutes before", before: 35 * MINUTE, lines: ["reminder 1440 * skipped superseded_by_later_reminder", "reminder 60 * skipped grace_window_passed"] },
+    {
+      firstRun: "50 minutes before",
+      before: 50 * MINUTE,
+      lines: ["reminder 1440 * skipped superseded_by_later_reminder", "reminder 60 * pending"],
+    },
+    {
+      firstRun: "35 minutes before",
+      before: 35 * MINUTE,
+      lines: ["reminder 1440 * skipped superseded_by_later_reminder", "reminder 60 * skipped grace_window_passed"],
+    },
     {
       firstRun: "12 minutes before",
       before: 12 * MINUTE,
-      lines: ["reminder 1440 * skipped superseded_by_later_reminder", "reminder 60 * skipped superseded_by_later_reminder", "reminder 15 * pending"],
+      lines: [
+        "reminder 1440 * skipped superseded_by_later_reminder",
+        "reminder 60 * skipped superseded_by_later_reminder",
+        "reminder 15 * pending",
+      ],
     },
     {
       firstRun: "3 minutes before",
       before: 3 * MINUTE,
-      lines: ["reminder 1440 * skipped superseded_by_later_reminder", "reminder 60 * skipped superseded_by_later_reminder", "reminder 15 * skipped grace_window_passed"],
+      lines: [
+        "reminder 1440 * skipped superseded_by_later_reminder",
+        "reminder 60 * skipped superseded_by_later_reminder",
+        "reminder 15 * skipped grace_window_passed",
+      ],
     },
   ])("catches up after downtime ending $firstRun: only the latest reminder, inside its grace window", async ({ before, lines }) => {
     const startsAt = freshStart();
@@ -79,7 +123,10 @@ describe("the reminder cron", () => {
     const startsAt = freshStart();
     const noWhatsApp = await appointmentAt(startsAt, await parties({ patient: { whatsapp_opt_in: false } }));
     const noPhone = await appointmentAt(startsAt + MINUTE, await parties({ patient: { phone: null } }));
-    const noEmail = await appointmentAt(startsAt + 2 * MINUTE, await parties({ patient: { email_opt_in: false }, psychologist: { is_active: false } }));
+    const noEmail = await appointmentAt(
+      startsAt + 2 * MINUTE,
+      await parties({ patient: { email_opt_in: false }, psychologist: { is_active: false } }),
+    );
     const queued = await runCron(startsAt - HOUR + 2 * MINUTE);
 
     expect((await ledgerLines(noWhatsApp)).filter((line) => line.startsWith("reminder 60 patient"))).toEqual([
@@ -90,14 +137,12 @@ describe("the reminder cron", () => {
       "reminder 60 patient whatsapp skipped no_phone_number",
       "reminder 60 patient email pending",
     ]);
-    expect((await ledgerLines(noEmail)).filter((line) => line.startsWith("reminder 60"))).toEqual(
-      [
-        "reminder 60 psychologist whatsapp skipped recipient_inactive",
-        "reminder 60 psychologist email skipped recipient_inactive",
-        "reminder 60 patient whatsapp pending",
-        "reminder 60 patient email skipped email_not_opted_in",
-      ],
-    );
+    expect((await ledgerLines(noEmail)).filter((line) => line.startsWith("reminder 60"))).toEqual([
+      "reminder 60 psychologist whatsapp skipped recipient_inactive",
+      "reminder 60 psychologist email skipped recipient_inactive",
+      "reminder 60 patient whatsapp pending",
+      "reminder 60 patient email skipped email_not_opted_in",
+    ]);
     // Only pending rows are queued.
     expect(queued).toHaveLength(3 + 3 + 1);
   });
@@ -143,6 +188,8 @@ describe("the reminder cron", () => {
     const scheduledTime = (startsAt - 15 * MINUTE) * 1000;
     await worker.scheduled(createScheduledController({ scheduledTime, cron: "* * * * *" }), env);
     const rows = await ledgerRows(appointment.id);
-    expect(rows.filter((row) => row.offset_minutes === 15).map((row) => [row.status, row.queued_at])).toEqual(Array(4).fill(["pending", scheduledTime / 1000]));
+    expect(rows.filter((row) => row.offset_minutes === 15).map((row) => [row.status, row.queued_at])).toEqual(
+      Array(4).fill(["pending", scheduledTime / 1000]),
+    );
   });
 });

@@ -19,10 +19,16 @@ describe("plannedReminders", () => {
   it("writes planReminders' decisions for every start in a range: send and skip now, schedule later", () => {
     const offsets = [1440, 60, 15];
     for (const range of dueStartRanges(offsets, now)) {
-      for (const startsAt of [range.startsAfter + 1, Math.floor((range.startsAfter + range.startsAtOrBefore) / 2), range.startsAtOrBefore]) {
+      for (const startsAt of [
+        range.startsAfter + 1,
+        Math.floor((range.startsAfter + range.startsAtOrBefore) / 2),
+        range.startsAtOrBefore,
+      ]) {
         const planned = plannedReminders([{ id: 1, starts_at: startsAt }], offsets, now);
         const decisions = planReminders({ startsAt, now, offsets }).filter((d) => d.action !== "schedule");
-        expect(planned.map((p) => [p.offsetMinutes, p.skipReason])).toEqual(decisions.map((d) => [d.offsetMinutes, d.action === "skip" ? d.reason : null]));
+        expect(planned.map((p) => [p.offsetMinutes, p.skipReason])).toEqual(
+          decisions.map((d) => [d.offsetMinutes, d.action === "skip" ? d.reason : null]),
+        );
         // The range's own offset is always among them: the cron never looks at an appointment for nothing.
         expect(planned.map((p) => p.offsetMinutes)).toContain(range.offsetMinutes);
       }

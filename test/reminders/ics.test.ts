@@ -60,14 +60,16 @@ describe("buildIcs", () => {
   });
 
   it("escapes backslash, semicolon, comma and line breaks in TEXT values", () => {
-    const ics = unfold(buildIcs({ ...invite, summary: "Session; Smith, A. \\ notes", description: "Line one\nLine two\r\nLine three: done" }));
+    const ics = unfold(
+      buildIcs({ ...invite, summary: "Session; Smith, A. \\ notes", description: "Line one\nLine two\r\nLine three: done" }),
+    );
     expect(ics).toContain("\r\nSUMMARY:Session\\; Smith\\, A. \\\\ notes\r\n");
     expect(ics).toContain("\r\nDESCRIPTION:Line one\\nLine two\\nLine three: done\r\n");
   });
 
   it("quotes names in parameters and caret-encodes what quotes cannot hold", () => {
     const ics = unfold(buildIcs({ ...invite, attendee: { name: 'Doe, Jane "JD": ^\nx', email: "jane@example.com" } }));
-    expect(ics).toContain('\r\nATTENDEE;CN="Doe, Jane ^\'JD^\': ^^^nx";ROLE=');
+    expect(ics).toContain("\r\nATTENDEE;CN=\"Doe, Jane ^'JD^': ^^^nx\";ROLE=");
   });
 
   it("keeps a malformed address from starting a new content line", () => {

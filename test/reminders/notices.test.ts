@@ -5,7 +5,19 @@ import { noticeAppointmentChange } from "../../src/reminders/notices";
 import { callJson } from "../support/api";
 import { isoInMinutes } from "../support/fixtures";
 import { useOutboundStandIn } from "../support/outbound";
-import { appointmentAt, decodeBase64Utf8, deliver, freshStart, HOUR, ledgerLines, ledgerRows, parties, providerStandIns, runCron, useEmptyLedger } from "./support";
+import {
+  appointmentAt,
+  decodeBase64Utf8,
+  deliver,
+  freshStart,
+  HOUR,
+  ledgerLines,
+  ledgerRows,
+  parties,
+  providerStandIns,
+  runCron,
+  useEmptyLedger,
+} from "./support";
 
 const outbound = useOutboundStandIn();
 const { twilio, postmark } = providerStandIns(outbound);
@@ -23,7 +35,11 @@ async function deliverPending(appointmentId: number, kind: string) {
 
 /** The calendar invite attached to the email sent to `to`, decoded. */
 function inviteSentTo(to: string, nth = 0) {
-  const attachments = postmark.requests.filter((r) => r.body.To === to)[nth]?.body.Attachments as { Name: string; Content: string; ContentType: string }[];
+  const attachments = postmark.requests.filter((r) => r.body.To === to)[nth]?.body.Attachments as {
+    Name: string;
+    Content: string;
+    ContentType: string;
+  }[];
   return { ...attachments[0]!, text: decodeBase64Utf8(attachments[0]!.Content) };
 }
 
@@ -34,16 +50,29 @@ describe("booking, reschedule and cancellation notices", () => {
     const { status, body } = await callJson("/api/appointments/", {
       method: "POST",
       as: who.psychologist,
-      body: { patient_id: who.patient.id, appointment_date: iso(startsAt), duration_minutes: 50, session_type: "telehealth", service_name: "Intake" },
+      body: {
+        patient_id: who.patient.id,
+        appointment_date: iso(startsAt),
+        duration_minutes: 50,
+        session_type: "telehealth",
+        service_name: "Intake",
+      },
     });
     expect(status).toBe(201);
     const appointment = (await findAppointment(env.DB, body.id))!;
-    expect(await ledgerLines(appointment)).toEqual(["booked psychologist whatsapp pending", "booked psychologist email pending", "booked patient whatsapp pending", "booked patient email pending"]);
+    expect(await ledgerLines(appointment)).toEqual([
+      "booked psychologist whatsapp pending",
+      "booked psychologist email pending",
+      "booked patient whatsapp pending",
+      "booked patient email pending",
+    ]);
     // Queued after the response (waitUntil); the cron would queue them otherwise.
     await vi.waitFor(async () => expect((await ledgerRows(appointment.id)).every((row) => row.queued_at > 0)).toBe(true));
 
     await deliverPending(appointment.id, "booked");
-    expect(twilio.requests.find((r) => r.form.To === "whatsapp:+15550000201")!.form.Body).toContain("Appointment Confirmed\n\nHi Jane Doe, your appointment is booked:");
+    expect(twilio.requests.find((r) => r.form.To === "whatsapp:+15550000201")!.form.Body).toContain(
+      "Appointment Confirmed\n\nHi Jane Doe, your appointment is booked:",
+    );
     const invite = inviteSentTo(who.patient.email);
     expect(invite).toMatchObject({ Name: "invite.ics", ContentType: "text/calendar; charset=utf-8; method=REQUEST" });
     expect(invite.text).toContain("METHOD:REQUEST\r\n");
@@ -74,11 +103,18 @@ describe("booking, reschedule and cancellation notices", () => {
     const appointment = await appointmentAt(startsAt, who);
     await runCron(startsAt - 24 * HOUR);
     const newStart = startsAt + 3 * HOUR;
-    const { status } = await callJson(`/api/appointments/${appointment.id}/`, { method: "PATCH", as: who.patient, body: { appointment_date: iso(newStart) } });
+    const { status } = await callJson(`/api/appointments/${appointment.id}/`, {
+      method: "PATCH",
+      as: who.patient,
+      body: { appointment_date: iso(newStart) },
+    });
     expect(status).toBe(200);
 
     const lines = await ledgerLines(appointment);
-    expect(lines.filter((line) => line.includes("patient email"))).toEqual(["reminder 1440 patient email skipped appointment_moved", "rescheduled patient email pending"]);
+    expect(lines.filter((line) => line.includes("patient email"))).toEqual([
+      "reminder 1440 patient email skipped appointment_moved",
+      "rescheduled patient email pending",
+    ]);
     await deliverPending(appointment.id, "rescheduled");
     const email = postmark.requests.find((r) => r.body.To === who.patient.email)!.body;
     expect(email.TextBody).toContain("your appointment has a new time:\nWas: Monday, ");
@@ -96,7 +132,11 @@ describe("booking, reschedule and cancellation notices", () => {
     const now = startsAt - 22 * HOUR;
     await runCron(now);
     for (const date of [startsAt + HOUR, startsAt]) {
-      await callJson(`/api/appointments/${appointment.id}/`, { method: "PATCH", as: who.psychologist, body: { appointment_date: iso(date) } });
+      await callJson(`/api/appointments/${appointment.id}/`, {
+        method: "PATCH",
+        as: who.psychologist,
+        body: { appointment_date: iso(date) },
+      });
     }
     // The 24-hour reminders again, and the latest reschedule notices (the first ones were superseded).
     expect(await runCron(now + 60)).toHaveLength(4 + 4);
@@ -114,7 +154,11 @@ describe("booking, reschedule and cancellation notices", () => {
       as: who.psychologist,
       body: { patient_id: who.patient.id, appointment_date: iso(startsAt), duration_minutes: 50, session_type: "telehealth" },
     });
-    await callJson(`/api/appointments/${body.id}/`, { method: "PATCH", as: who.psychologist, body: { appointment_date: iso(startsAt + HOUR) } });
+    await callJson(`/api/appointments/${body.id}/`, {
+      method: "PATCH",
+      as: who.psychologist,
+      body: { appointment_date: iso(startsAt + HOUR) },
+    });
     await callJson(`/api/appointments/${body.id}/`, { method: "PATCH", as: who.patient, body: { status: "cancelled" } });
     const appointment = (await findAppointment(env.DB, body.id))!;
     expect((await ledgerLines(appointment)).filter((line) => line.includes("patient email"))).toEqual([

@@ -4,7 +4,9 @@ import { insertPlannedSql, unplannedAppointmentsSql } from "../../src/reminders/
 import { claimOpenRowsSql } from "../../src/reminders/ledger-claims";
 
 async function plan(sql: string, ...values: unknown[]): Promise<string> {
-  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...values).all<{ detail: string }>();
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .bind(...values)
+    .all<{ detail: string }>();
   return results.map((r) => r.detail).join("\n");
 }
 
@@ -13,7 +15,9 @@ describe("reminder query plans", () => {
   it("finds due appointments by start range and probes the ledger by its unique key", async () => {
     const detail = await plan(unplannedAppointmentsSql, 0, 3600, 60);
     expect(detail).toContain("SEARCH a USING INDEX appointments_start (starts_at>? AND starts_at<?)");
-    expect(detail).toContain("USING COVERING INDEX sqlite_autoindex_reminders_1 (appointment_id=? AND starts_at=? AND kind=? AND offset_minutes=? AND sequence=?)");
+    expect(detail).toContain(
+      "USING COVERING INDEX sqlite_autoindex_reminders_1 (appointment_id=? AND starts_at=? AND kind=? AND offset_minutes=? AND sequence=?)",
+    );
     expect(detail).not.toMatch(/\bSCAN (a|r)\b/);
   });
 
@@ -31,7 +35,10 @@ describe("reminder query plans", () => {
   });
 
   it("finds a status callback's row by message SID", async () => {
-    const detail = await plan("UPDATE reminders SET delivery_status = 'read' WHERE provider_message_id = ? AND channel = 'whatsapp'", "SM1");
+    const detail = await plan(
+      "UPDATE reminders SET delivery_status = 'read' WHERE provider_message_id = ? AND channel = 'whatsapp'",
+      "SM1",
+    );
     expect(detail).toContain("USING INDEX reminders_provider_message (provider_message_id=?)");
   });
 });

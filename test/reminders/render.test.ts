@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderNotice, renderReminder, type AppointmentMessageInput } from "../../src/reminders/render";
+import { type AppointmentMessageInput, renderNotice, renderReminder } from "../../src/reminders/render";
 
 const HOUR = 3600;
 const at = (iso: string) => Date.parse(iso) / 1000;
@@ -71,7 +71,9 @@ describe("renderReminder", () => {
     expect(title(30)).toBe("Starting in 30 Minutes");
     expect(title(1)).toBe("Starting in 1 Minute!");
     expect(title(2880)).toBe("Appointment Reminder");
-    expect(renderReminder({ ...toPatient, kind: 2880, now: startsAt - 48 * HOUR }).whatsappText).toContain("your appointment is in 2 days:");
+    expect(renderReminder({ ...toPatient, kind: 2880, now: startsAt - 48 * HOUR }).whatsappText).toContain(
+      "your appointment is in 2 days:",
+    );
   });
 
   it("names the patient to the psychologist, in the psychologist's own zone", () => {

@@ -15,12 +15,19 @@ const webhookUrl = "https://video-edge.example.com/api/webhooks/twilio/messages"
 
 /** Twilio's status callback for one message, signed as Twilio signs it. */
 async function statusCallback(fields: Record<string, string>, signature?: string) {
-  const params = Object.entries({ AccountSid: env.TWILIO_ACCOUNT_SID, From: "whatsapp:+15550001111", To: "whatsapp:+15550000201", ...fields });
+  const params = Object.entries({
+    AccountSid: env.TWILIO_ACCOUNT_SID,
+    From: "whatsapp:+15550001111",
+    To: "whatsapp:+15550000201",
+    ...fields,
+  });
   const headers = {
     "content-type": "application/x-www-form-urlencoded",
     "x-twilio-signature": signature ?? (await twilioSignature(env.TWILIO_AUTH_TOKEN, webhookUrl, params)),
   };
-  return exports.default.fetch(new Request("http://api.test/api/webhooks/twilio/messages", { method: "POST", headers, body: new URLSearchParams(params) }));
+  return exports.default.fetch(
+    new Request("http://api.test/api/webhooks/twilio/messages", { method: "POST", headers, body: new URLSearchParams(params) }),
+  );
 }
 
 describe("the local outbox", () => {
@@ -30,12 +37,17 @@ describe("the local outbox", () => {
     const appointment = await appointmentAt(startsAt, who);
     const now = startsAt - HOUR;
     await deliver(await runCron(now), { now, overrides: { TWILIO_ACCOUNT_SID: "", EMAIL_API_KEY: "" } });
-    expect((await ledgerRows(appointment.id)).filter((row) => row.offset_minutes === 60).map((row) => [row.status, row.provider_message_id?.startsWith("outbox-")])).toEqual(
-      Array(4).fill(["sent", true]),
-    );
+    expect(
+      (await ledgerRows(appointment.id))
+        .filter((row) => row.offset_minutes === 60)
+        .map((row) => [row.status, row.provider_message_id?.startsWith("outbox-")]),
+    ).toEqual(Array(4).fill(["sent", true]));
 
     const firstPage = await callJson("/api/admin/outbox?page_size=3", { as: admin });
-    expect(firstPage).toMatchObject({ status: 200, body: { count: 4, next: "http://api.test/api/admin/outbox?page_size=3&page=2", previous: null } });
+    expect(firstPage).toMatchObject({
+      status: 200,
+      body: { count: 4, next: "http://api.test/api/admin/outbox?page_size=3&page=2", previous: null },
+    });
     const { body } = await callJson("/api/admin/outbox", { as: admin });
     const whatsapp = body.results.find((entry: any) => entry.to === "+15550000201");
     expect(whatsapp).toMatchObject({
@@ -45,7 +57,13 @@ describe("the local outbox", () => {
     expect(whatsapp.body).toContain("Starting in 1 Hour");
     expect(whatsapp.payload.Body).toBe(whatsapp.body);
     const email = body.results.find((entry: any) => entry.channel === "email");
-    expect(email.payload).toMatchObject({ From: "Practice <no-reply@practice.example.com>", To: email.to, Subject: email.subject, TextBody: email.body, MessageStream: "outbound" });
+    expect(email.payload).toMatchObject({
+      From: "Practice <no-reply@practice.example.com>",
+      To: email.to,
+      Subject: email.subject,
+      TextBody: email.body,
+      MessageStream: "outbound",
+    });
   });
 
   it("is for admins only", async () => {
@@ -79,7 +97,10 @@ describe("POST /api/webhooks/twilio/messages", () => {
 
   it("refuses unsigned callbacks and ignores unknown messages", async () => {
     const row = await sentWhatsApp("SM00000000000000000000000000000a03");
-    const forged = await statusCallback({ MessageSid: "SM00000000000000000000000000000a03", MessageStatus: "failed" }, "bm90IGEgc2lnbmF0dXJl");
+    const forged = await statusCallback(
+      { MessageSid: "SM00000000000000000000000000000a03", MessageStatus: "failed" },
+      "bm90IGEgc2lnbmF0dXJl",
+    );
     expect(forged.status).toBe(403);
     expect((await row()).delivery_status).toBeNull();
     expect((await statusCallback({ MessageSid: "SM0000000000000000000000000000ffff", MessageStatus: "delivered" })).status).toBe(204);

@@ -9,12 +9,40 @@ const offsets = [1440, 60, 15];
 /** A claimed one-hour WhatsApp reminder, as the consumer loads it, that is fine to send. */
 function claimed(fields: Partial<ClaimedMessage> = {}): ClaimedMessage {
   return {
-    id: 1, appointment_id: 7, recipient_id: 201, channel: "whatsapp", kind: "reminder", offset_minutes: 60, starts_at: startsAt,
-    sequence: 0, previous_starts_at: null, due_at: startsAt - HOUR, status: "sending", skip_reason: null, attempts: 1, queued_at: 0,
-    lease_until: 0, provider_message_id: null, delivery_status: null, last_error: null, sent_at: null, created_at: 0, updated_at: 0,
-    appointment_starts_at: startsAt, duration_minutes: 50, appointment_status: "confirmed", session_type: "telehealth", service_name: null,
-    video_room_id: "apt-7", recipient_role: "patient", recipient_name: "Jane", recipient_email: "jane@example.com",
-    recipient_phone: "+15550000201", recipient_timezone: "UTC", contact_skip_reason: null, other_name: "Alan",
+    id: 1,
+    appointment_id: 7,
+    recipient_id: 201,
+    channel: "whatsapp",
+    kind: "reminder",
+    offset_minutes: 60,
+    starts_at: startsAt,
+    sequence: 0,
+    previous_starts_at: null,
+    due_at: startsAt - HOUR,
+    status: "sending",
+    skip_reason: null,
+    attempts: 1,
+    queued_at: 0,
+    lease_until: 0,
+    provider_message_id: null,
+    delivery_status: null,
+    last_error: null,
+    sent_at: null,
+    created_at: 0,
+    updated_at: 0,
+    appointment_starts_at: startsAt,
+    duration_minutes: 50,
+    appointment_status: "confirmed",
+    session_type: "telehealth",
+    service_name: null,
+    video_room_id: "apt-7",
+    recipient_role: "patient",
+    recipient_name: "Jane",
+    recipient_email: "jane@example.com",
+    recipient_phone: "+15550000201",
+    recipient_timezone: "UTC",
+    contact_skip_reason: null,
+    other_name: "Alan",
     ...fields,
   };
 }
@@ -47,9 +75,15 @@ describe("sendDecision", () => {
     expect(decide({ appointment_status: "completed" })).toEqual({ action: "skip", reason: "appointment_completed" });
     expect(decide({ appointment_starts_at: startsAt + HOUR })).toEqual({ action: "skip", reason: "appointment_moved" });
     expect(decide({ session_type: "in_person" })).toEqual({ action: "skip", reason: "not_telehealth" });
-    expect(decide({ kind: "booked", offset_minutes: 0, appointment_status: "cancelled" })).toEqual({ action: "skip", reason: "appointment_cancelled" });
+    expect(decide({ kind: "booked", offset_minutes: 0, appointment_status: "cancelled" })).toEqual({
+      action: "skip",
+      reason: "appointment_cancelled",
+    });
     expect(decide({ kind: "cancelled", offset_minutes: 0, appointment_status: "cancelled" }, startsAt + HOUR)).toEqual({ action: "send" });
-    expect(decide({ kind: "cancelled", offset_minutes: 0, appointment_status: "scheduled" })).toEqual({ action: "skip", reason: "appointment_not_cancelled" });
+    expect(decide({ kind: "cancelled", offset_minutes: 0, appointment_status: "scheduled" })).toEqual({
+      action: "skip",
+      reason: "appointment_not_cancelled",
+    });
   });
 
   it("sends a booking notice any time before the start", () => {

@@ -1,8 +1,8 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult, type QueueResult } from "cloudflare:test";
-import { http, HttpResponse } from "msw";
+import { HttpResponse, http } from "msw";
 import { beforeEach } from "vitest";
-import { parseConfig } from "../../src/base/config";
 import type { AppointmentRow } from "../../src/appointments/queries";
+import { parseConfig } from "../../src/base/config";
 import { handleReminderQueue, REMINDERS_QUEUE } from "../../src/reminders/consumer";
 import { runReminderCron } from "../../src/reminders/cron";
 import type { ReminderQueueMessage } from "../../src/reminders/enqueue";
@@ -26,13 +26,22 @@ export function freshStart(hourUtc = 15): number {
 /** The ledger and outbox emptied before each test: the cron's sweep reads every open row. */
 export function useEmptyLedger() {
   beforeEach(async () => {
-    await env.DB.batch(["DELETE FROM outbox", "DELETE FROM reminders", "DELETE FROM appointment_invites"].map((sql) => env.DB.prepare(sql)));
+    await env.DB.batch(
+      ["DELETE FROM outbox", "DELETE FROM reminders", "DELETE FROM appointment_invites"].map((sql) => env.DB.prepare(sql)),
+    );
   });
 }
 
 /** Both parties opted in to WhatsApp and email, with phone numbers, unless told otherwise. */
-export async function parties(overrides: { psychologist?: Parameters<typeof createUser>[1]; patient?: Parameters<typeof createUser>[1] } = {}) {
-  const psychologist = await createUser("psychologist", { name: "Alan Smith", phone: "+15550000101", whatsapp_opt_in: true, ...overrides.psychologist });
+export async function parties(
+  overrides: { psychologist?: Parameters<typeof createUser>[1]; patient?: Parameters<typeof createUser>[1] } = {},
+) {
+  const psychologist = await createUser("psychologist", {
+    name: "Alan Smith",
+    phone: "+15550000101",
+    whatsapp_opt_in: true,
+    ...overrides.psychologist,
+  });
   const patient = await createUser("patient", { name: "Jane Doe", phone: "+15550000201", whatsapp_opt_in: true, ...overrides.patient });
   return { psychologist, patient };
 }
@@ -41,7 +50,12 @@ export async function parties(overrides: { psychologist?: Parameters<typeof crea
 export async function appointmentAt(
   startsAt: number,
   { psychologist, patient }: { psychologist: UserFixture; patient: UserFixture },
-  fields: { status?: AppointmentRow["status"]; sessionType?: AppointmentRow["session_type"]; durationMinutes?: number; serviceName?: string | null } = {},
+  fields: {
+    status?: AppointmentRow["status"];
+    sessionType?: AppointmentRow["session_type"];
+    durationMinutes?: number;
+    serviceName?: string | null;
+  } = {},
 ): Promise<AppointmentRow> {
   const sessionType = fields.sessionType ?? "telehealth";
   const row = await env.DB.prepare(
@@ -49,8 +63,16 @@ export async function appointmentAt(
        video_provider, video_room_id, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, 'twilio', ?, 0, 0) RETURNING *`,
   )
-    .bind(psychologist.id, patient.id, startsAt, fields.durationMinutes ?? 50, fields.status ?? "scheduled", sessionType,
-      fields.serviceName === undefined ? "Individual Therapy" : fields.serviceName, sessionType === "telehealth" ? `apt-r${startsAt}-${patient.id}` : null)
+    .bind(
+      psychologist.id,
+      patient.id,
+      startsAt,
+      fields.durationMinutes ?? 50,
+      fields.status ?? "scheduled",
+      sessionType,
+      fields.serviceName === undefined ? "Individual Therapy" : fields.serviceName,
+      sessionType === "telehealth" ? `apt-r${startsAt}-${patient.id}` : null,
+    )
     .first<AppointmentRow>();
   return row!;
 }
@@ -109,7 +131,12 @@ let messageSeq = 0;
  */
 export async function deliver(
   ids: readonly number[],
-  { now, attempts = 1, queue = REMINDERS_QUEUE, overrides = {} }: { now: number; attempts?: number; queue?: string; overrides?: Partial<Env> },
+  {
+    now,
+    attempts = 1,
+    queue = REMINDERS_QUEUE,
+    overrides = {},
+  }: { now: number; attempts?: number; queue?: string; overrides?: Partial<Env> },
 ): Promise<QueueResult & { retryDelays: (number | undefined)[] }> {
   const batch = createMessageBatch<ReminderQueueMessage>(
     queue,
@@ -137,17 +164,32 @@ type Scripted = () => Response;
  * Each answers success unless a test scripts failures first (`twilio.fail(...)`).
  */
 export function providerStandIns(server: ReturnType<typeof useOutboundStandIn>) {
-  const twilio = { requests: [] as TwilioRequest[], scripted: [] as Scripted[], fail: (...responses: Scripted[]) => twilio.scripted.push(...responses) };
-  const postmark = { requests: [] as PostmarkRequest[], scripted: [] as Scripted[], fail: (...responses: Scripted[]) => postmark.scripted.push(...responses) };
+  const twilio = {
+    requests: [] as TwilioRequest[],
+    scripted: [] as Scripted[],
+    fail: (...responses: Scripted[]) => twilio.scripted.push(...responses),
+  };
+  const postmark = {
+    requests: [] as PostmarkRequest[],
+    scripted: [] as Scripted[],
+    fail: (...responses: Scripted[]) => postmark.scripted.push(...responses),
+  };
   beforeEach(() => {
     twilio.requests.length = twilio.scripted.length = 0;
     postmark.requests.length = postmark.scripted.length = 0;
     server.use(
       http.post("https://api.twilio.stand-in/2010-04-01/Accounts/:accountSid/Messages.json", async ({ request }) => {
         const form = Object.fromEntries(new URLSearchParams(await request.text()));
-        twilio.requests.push({ path: new URL(request.url).pathname, authorization: request.headers.get("authorization"), contentType: request.headers.get("content-type"), form });
+        twilio.requests.push({
+          path: new URL(request.url).pathname,
+          authorization: request.headers.get("authorization"),
+          contentType: request.headers.get("content-type"),
+          form,
+        });
         const scripted = twilio.scripted.shift();
-        return scripted ? scripted() : HttpResponse.json({ sid: `SM${String(twilio.requests.length).padStart(32, "0")}`, status: "queued" }, { status: 201 });
+        return scripted
+          ? scripted()
+          : HttpResponse.json({ sid: `SM${String(twilio.requests.length).padStart(32, "0")}`, status: "queued" }, { status: 201 });
       }),
       http.post("https://email.stand-in/email", async ({ request }) => {
         postmark.requests.push({
@@ -159,7 +201,13 @@ export function providerStandIns(server: ReturnType<typeof useOutboundStandIn>) 
         const scripted = postmark.scripted.shift();
         return scripted
           ? scripted()
-          : HttpResponse.json({ To: "x", SubmittedAt: "2030-01-01T00:00:00Z", MessageID: `pm-${postmark.requests.length}`, ErrorCode: 0, Message: "OK" });
+          : HttpResponse.json({
+              To: "x",
+              SubmittedAt: "2030-01-01T00:00:00Z",
+              MessageID: `pm-${postmark.requests.length}`,
+              ErrorCode: 0,
+              Message: "OK",
+            });
       }),
     );
   });

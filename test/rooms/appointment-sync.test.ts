@@ -4,7 +4,10 @@ import { emptyRoomState } from "../../src/rooms/room-state";
 import { patient, replay, seconds, therapist, twilioEvent } from "./room-fixtures";
 
 const created = replay([twilioEvent("room-created", seconds(0), 0)]);
-const started = replay([twilioEvent("participant-connected", seconds(20), 1, patient), twilioEvent("participant-connected", seconds(10), 2, therapist)], created);
+const started = replay(
+  [twilioEvent("participant-connected", seconds(20), 1, patient), twilioEvent("participant-connected", seconds(10), 2, therapist)],
+  created,
+);
 const ended = replay([twilioEvent("room-ended", seconds(90), 3)], started);
 
 describe("appointmentUpdateFor", () => {
@@ -24,7 +27,9 @@ describe("the pending update", () => {
     const pending = withPendingUpdate({}, started);
     expect(pending).toEqual({ pending: { status: "ongoing", startedAt: seconds(10), attempts: 0 } });
     const failedOnce = afterFailedWrite(pending);
-    expect(withPendingUpdate(failedOnce, ended)).toEqual({ pending: { status: "completed", startedAt: seconds(10), endedAt: seconds(90), attempts: 1 } });
+    expect(withPendingUpdate(failedOnce, ended)).toEqual({
+      pending: { status: "completed", startedAt: seconds(10), endedAt: seconds(90), attempts: 1 },
+    });
   });
 
   it("is cleared by a write that covers it, and never walks D1 back", () => {
@@ -34,7 +39,10 @@ describe("the pending update", () => {
     const completed = afterWrite(withPendingUpdate(written, ended), { status: "completed", startedAt: seconds(10), endedAt: seconds(90) });
     expect(completed).toEqual({ synced: "completed" });
     // A join after the end reopens the room, but the appointment stays completed.
-    const reopened = replay([twilioEvent("participant-connected", seconds(120), 4, { sid: "PA0000000000000000000000000000000e", identity: "patient:9" })], ended);
+    const reopened = replay(
+      [twilioEvent("participant-connected", seconds(120), 4, { sid: "PA0000000000000000000000000000000e", identity: "patient:9" })],
+      ended,
+    );
     expect(withPendingUpdate(completed, reopened)).toBe(completed);
   });
 

@@ -42,7 +42,10 @@ describe("GET /api/appointments/video-events/<id>/", () => {
     expect(response.headers.get("sec-websocket-protocol")).toBe("bearer");
     const events = listen(response);
     await events.until(1);
-    expect(events.received[0]).toMatchObject({ type: "status", data: { room_name: roomName, status: "not_found", participants_count: 0, appointment_id: appointment.id } });
+    expect(events.received[0]).toMatchObject({
+      type: "status",
+      data: { room_name: roomName, status: "not_found", participants_count: 0, appointment_id: appointment.id },
+    });
 
     const t = Date.now() - 60_000;
     await postTwilio(inRoom(twilioParams("participant-connected", t + 1000, 1, therapist), roomName));
@@ -57,7 +60,11 @@ describe("GET /api/appointments/video-events/<id>/", () => {
       { type: "participant.joined", at: isoSeconds(t + 2000), participant: { sid: patient.sid, identity: patient.identity } },
       { type: "participant.left", at: isoSeconds(t + 32_000), participant: { sid: patient.sid, identity: patient.identity, duration: 30 } },
       // The room's end closes the therapist's spell too; dashboards see one call.ended.
-      { type: "participant.left", at: isoSeconds(t + 40_000), participant: { sid: therapist.sid, identity: therapist.identity, duration: 39 } },
+      {
+        type: "participant.left",
+        at: isoSeconds(t + 40_000),
+        participant: { sid: therapist.sid, identity: therapist.identity, duration: 39 },
+      },
       { type: "call.ended", at: isoSeconds(t + 40_000) },
     ]);
     events.socket.close(1000, "done");
@@ -78,7 +85,11 @@ describe("GET /api/appointments/video-events/<id>/", () => {
   it("tells watchers when the appointment is cancelled", async () => {
     const appointment = await createAppointment({ psychologist, patient: client, startsInMinutes: 60 });
     const events = listen(await openEvents(eventsPath(appointment.id), { "sec-websocket-protocol": `bearer, ${await tokenFor(client)}` }));
-    const cancelled = await call(`/api/appointments/${appointment.id}/`, { method: "PATCH", as: psychologist, body: { status: "cancelled" } });
+    const cancelled = await call(`/api/appointments/${appointment.id}/`, {
+      method: "PATCH",
+      as: psychologist,
+      body: { status: "cancelled" },
+    });
     expect(cancelled.status).toBe(200);
     await events.until(2);
     expect(events.received[1]).toEqual({ type: "call.cancelled", at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) });

@@ -1,8 +1,8 @@
 import { agoraChannelEvent } from "../../src/providers/agora/ncs-events";
 import type { RoomEvent } from "../../src/providers/room-event";
 import { twilioRoomEvent } from "../../src/providers/twilio/room-events";
-import { applyRoomEvent, emptyRoomState, type RoomState } from "../../src/rooms/room-state";
 import type { FormParams } from "../../src/providers/twilio/webhook-signature";
+import { applyRoomEvent, emptyRoomState, type RoomState } from "../../src/rooms/room-state";
 
 export const T0 = Date.parse("2026-03-02T15:00:00Z");
 export const seconds = (n: number) => T0 + n * 1000;
@@ -17,12 +17,7 @@ export const replay = (events: readonly RoomEvent[], from: RoomState = emptyRoom
   events.reduce((state, event) => applyRoomEvent(state, event).state, from);
 
 /** The form fields of a Twilio Rooms status callback, as Twilio posts them. */
-export function twilioParams(
-  event: string,
-  at: number,
-  sequence: number,
-  participant?: { sid: string; identity: string },
-): FormParams {
+export function twilioParams(event: string, at: number, sequence: number, participant?: { sid: string; identity: string }): FormParams {
   return [
     ["AccountSid", "AC00000000000000000000000000000001"],
     ["RoomName", "appt-42"],

@@ -1,5 +1,5 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { http, HttpResponse } from "msw";
+import { HttpResponse, http } from "msw";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { AppointmentSync } from "../../src/rooms/appointment-sync";
 import { HEAL_INTERVAL_MS } from "../../src/rooms/room-alarm";
@@ -36,11 +36,17 @@ function stored(stub: ReturnType<typeof roomOf>) {
   }));
 }
 
-const appointmentRow = (id: number) => env.DB.prepare("SELECT status, started_at, ended_at FROM appointments WHERE id = ?").bind(id).first();
+const appointmentRow = (id: number) =>
+  env.DB.prepare("SELECT status, started_at, ended_at FROM appointments WHERE id = ?").bind(id).first();
 
 const twilioParticipants = (participants: Array<{ sid: string; identity: string; since: number }>) =>
   HttpResponse.json({
-    participants: participants.map(({ sid, identity, since }) => ({ sid, identity, status: "connected", start_time: new Date(since).toISOString().replace(/\.\d{3}Z$/, "Z") })),
+    participants: participants.map(({ sid, identity, since }) => ({
+      sid,
+      identity,
+      status: "connected",
+      start_time: new Date(since).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    })),
   });
 
 describe("RoomObject", () => {
@@ -114,14 +120,22 @@ describe("RoomObject", () => {
   it("keeps its state and its alarm when the Rooms API fails", async () => {
     const { roomName, stub } = await appointmentRoom("twilio");
     await postTwilio(inRoom(twilioParams("participant-connected", minutesAgo(5), 1, therapist), roomName));
-    outbound.use(http.get(`${env.TWILIO_VIDEO_BASE_URL}/v1/Rooms/${ROOM_SID}/Participants`, () => HttpResponse.json({ code: 20500, message: "Internal" }, { status: 500 })));
+    outbound.use(
+      http.get(`${env.TWILIO_VIDEO_BASE_URL}/v1/Rooms/${ROOM_SID}/Participants`, () =>
+        HttpResponse.json({ code: 20500, message: "Internal" }, { status: 500 }),
+      ),
+    );
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
     const before = await stored(stub);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const after = await stored(stub);
     expect(after.room).toEqual(before.room);
     expect(after.alarm).not.toBeNull();
-    expect(log.mock.calls.map(([line]) => JSON.parse(String(line)))).toContainEqual({ event: "room_heal_failed", room_sid: ROOM_SID, kind: "ApiError" });
+    expect(log.mock.calls.map(([line]) => JSON.parse(String(line)))).toContainEqual({
+      event: "room_heal_failed",
+      room_sid: ROOM_SID,
+      kind: "ApiError",
+    });
     log.mockRestore();
   });
 
@@ -129,7 +143,9 @@ describe("RoomObject", () => {
     const { appointment, channel, stub } = await agoraRoom();
     // A real D1 failure, for this appointment only: a trigger refusing every update of its row.
     const trigger = `simulated_outage_${appointment.id}`;
-    await env.DB.exec(`CREATE TRIGGER ${trigger} BEFORE UPDATE ON appointments WHEN OLD.id = ${appointment.id} BEGIN SELECT RAISE(ABORT, 'simulated D1 outage'); END`);
+    await env.DB.exec(
+      `CREATE TRIGGER ${trigger} BEFORE UPDATE ON appointments WHEN OLD.id = ${appointment.id} BEGIN SELECT RAISE(ABORT, 'simulated D1 outage'); END`,
+    );
     const joinedAt = minutesAgo(2);
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
     const response = await postAgora(inChannel(agoraBody(103, joinedAt, { uid: 1001, clientSeq: 1 }), channel));
@@ -160,7 +176,11 @@ describe("RoomObject", () => {
     await runDurableObjectAlarm(stub);
     await vi.waitFor(async () => expect((await stored(stub)).room?.status).toBe("completed"));
     expect(await stored(stub)).toMatchObject({ room: { endedAt: seconds(leftAt) * 1000 }, sync: { synced: "completed" }, alarm: null });
-    expect(await appointmentRow(appointment.id)).toEqual({ status: "completed", started_at: seconds(minutesAgo(45)), ended_at: seconds(leftAt) });
+    expect(await appointmentRow(appointment.id)).toEqual({
+      status: "completed",
+      started_at: seconds(minutesAgo(45)),
+      ended_at: seconds(leftAt),
+    });
   });
 });
 

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { RoomEvent } from "../../src/providers/room-event";
 import { twilioRoomEvent } from "../../src/providers/twilio/room-events";
-import { agoraEvent, replay, seconds, seededRandom, sessionParticipants, shuffledWithDuplicates, twilioSessionParams, withoutLog } from "./room-fixtures";
+import {
+  agoraEvent,
+  replay,
+  seconds,
+  seededRandom,
+  sessionParticipants,
+  shuffledWithDuplicates,
+  twilioSessionParams,
+  withoutLog,
+} from "./room-fixtures";
 
 const { therapist, therapistAgain, patient, patientAgain } = sessionParticipants;
 const twilioSession = twilioSessionParams(seconds).map((params) => twilioRoomEvent(params)!);
@@ -44,7 +53,13 @@ describe("replaying a session in any order, with redeliveries, ends in the same 
         endedAt: seconds(310),
         participants: [
           { key: therapist.sid, status: "disconnected", connectedAt: seconds(1), disconnectedAt: seconds(100), connectedMs: 99_000 },
-          { key: therapistAgain.sid, status: "disconnected", connectedAt: seconds(110), disconnectedAt: seconds(301), connectedMs: 191_000 },
+          {
+            key: therapistAgain.sid,
+            status: "disconnected",
+            connectedAt: seconds(110),
+            disconnectedAt: seconds(301),
+            connectedMs: 191_000,
+          },
           { key: patient.sid, status: "disconnected", connectedAt: seconds(5), disconnectedAt: seconds(60), connectedMs: 55_000 },
           { key: patientAgain.sid, status: "disconnected", connectedAt: seconds(65), disconnectedAt: seconds(300), connectedMs: 235_000 },
         ],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyRoomEvent, emptyRoomState, LOG_LIMIT, reconcileParticipants, type RoomState } from "../../src/rooms/room-state";
+import { applyRoomEvent, emptyRoomState, LOG_LIMIT, type RoomState, reconcileParticipants } from "../../src/rooms/room-state";
 import { agoraEvent, patient, replay, seconds, therapist, twilioEvent } from "./room-fixtures";
 
 const participant = (state: RoomState, key: string) => state.participants.find((candidate) => candidate.key === key);
@@ -11,10 +11,17 @@ describe("applyRoomEvent", () => {
     const joined = applyRoomEvent(created.state, twilioEvent("participant-connected", seconds(10), 1, patient));
     expect(joined.changes).toEqual([{ type: "participant.joined", key: patient.sid, identity: patient.identity, at: seconds(10) }]);
     const left = applyRoomEvent(joined.state, twilioEvent("participant-disconnected", seconds(70), 2, patient));
-    expect(left.changes).toEqual([{ type: "participant.left", key: patient.sid, identity: patient.identity, at: seconds(70), connectedMs: 60_000 }]);
+    expect(left.changes).toEqual([
+      { type: "participant.left", key: patient.sid, identity: patient.identity, at: seconds(70), connectedMs: 60_000 },
+    ]);
     const ended = applyRoomEvent(left.state, twilioEvent("room-ended", seconds(80), 3));
     expect(ended.changes).toEqual([{ type: "call.ended", at: seconds(80) }]);
-    expect(ended.state).toMatchObject({ roomSid: expect.stringMatching(/^RM/), status: "completed", createdAt: seconds(0), endedAt: seconds(80) });
+    expect(ended.state).toMatchObject({
+      roomSid: expect.stringMatching(/^RM/),
+      status: "completed",
+      createdAt: seconds(0),
+      endedAt: seconds(80),
+    });
   });
 
   it("ignores a redelivered event", () => {
@@ -31,7 +38,13 @@ describe("applyRoomEvent", () => {
     const left = replay([twilioEvent("room-created", seconds(0), 0), twilioEvent("participant-disconnected", seconds(70), 2, patient)]);
     const late = applyRoomEvent(left, twilioEvent("participant-connected", seconds(10), 1, patient));
     expect(late.changes).toEqual([]);
-    expect(participant(late.state, patient.sid)).toMatchObject({ status: "disconnected", connectedAt: seconds(10), disconnectedAt: seconds(70), connectedMs: 60_000, lastAt: seconds(70) });
+    expect(participant(late.state, patient.sid)).toMatchObject({
+      status: "disconnected",
+      connectedAt: seconds(10),
+      disconnectedAt: seconds(70),
+      connectedMs: 60_000,
+      lastAt: seconds(70),
+    });
   });
 
   it("orders an Agora user's events by clientSeq, not by arrival or by their coarse ts", () => {
@@ -65,7 +78,11 @@ describe("applyRoomEvent", () => {
 
   it("follows a Twilio room reopened under its name to the new RoomSid, whatever order the events arrive in", () => {
     // Twilio ended the empty room; the parties came back and got a new room with the same name.
-    const inRoom = (event: ReturnType<typeof twilioEvent>, roomSid: string) => ({ ...event, id: event.id.replace(event.roomSid, roomSid), roomSid });
+    const inRoom = (event: ReturnType<typeof twilioEvent>, roomSid: string) => ({
+      ...event,
+      id: event.id.replace(event.roomSid, roomSid),
+      roomSid,
+    });
     const events = [
       inRoom(twilioEvent("room-created", seconds(0), 0), "RM-first"),
       inRoom(twilioEvent("room-ended", seconds(100), 1), "RM-first"),
@@ -110,16 +127,27 @@ describe("reconcileParticipants", () => {
 
   it("adds a connected participant whose webhook was lost, from the API's connect time", () => {
     const missed = { key: "PA00000000000000000000000000000003", identity: "interpreter:1", connectedAt: seconds(30) };
-    const { state, changes } = reconcileParticipants(live, [therapist, patient, missed].map((p) => ("sid" in p ? { key: p.sid, identity: p.identity } : p)), seconds(60));
+    const { state, changes } = reconcileParticipants(
+      live,
+      [therapist, patient, missed].map((p) => ("sid" in p ? { key: p.sid, identity: p.identity } : p)),
+      seconds(60),
+    );
     expect(changes).toEqual([{ type: "participant.joined", key: missed.key, identity: missed.identity, at: seconds(30) }]);
     expect(participant(state, missed.key)).toMatchObject({ status: "connected", connectedAt: seconds(30) });
   });
 
   it("disconnects at now someone the API no longer lists", () => {
     const { state, changes } = reconcileParticipants(live, [{ key: therapist.sid, identity: therapist.identity }], seconds(60));
-    expect(changes).toEqual([{ type: "participant.left", key: patient.sid, identity: patient.identity, at: seconds(60), connectedMs: 40_000 }]);
+    expect(changes).toEqual([
+      { type: "participant.left", key: patient.sid, identity: patient.identity, at: seconds(60), connectedMs: 40_000 },
+    ]);
     expect(participant(state, therapist.sid)?.status).toBe("connected");
-    expect(state.log.at(-1)).toEqual({ id: `reconcile:${patient.sid}:${seconds(60)}`, kind: "participant-disconnected", at: seconds(60), participantKey: patient.sid });
+    expect(state.log.at(-1)).toEqual({
+      id: `reconcile:${patient.sid}:${seconds(60)}`,
+      kind: "participant-disconnected",
+      at: seconds(60),
+      participantKey: patient.sid,
+    });
   });
 
   it("changes nothing when the API agrees, and never reconnects a participant whose disconnect it has", () => {
@@ -133,6 +161,10 @@ describe("reconcileParticipants", () => {
     const reconciled = reconcileParticipants(live, [{ key: therapist.sid, identity: therapist.identity }], seconds(60)).state;
     const late = applyRoomEvent(reconciled, twilioEvent("participant-disconnected", seconds(45), 3, patient));
     expect(late.changes).toEqual([]);
-    expect(participant(late.state, patient.sid)).toMatchObject({ status: "disconnected", disconnectedAt: seconds(45), connectedMs: 25_000 });
+    expect(participant(late.state, patient.sid)).toMatchObject({
+      status: "disconnected",
+      disconnectedAt: seconds(45),
+      connectedMs: 25_000,
+    });
   });
 });

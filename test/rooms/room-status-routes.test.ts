@@ -7,7 +7,12 @@ import { agoraBody, inChannel, inRoom, patient, ROOM_SID, therapist, twilioParam
 let psychologist: UserFixture, client: UserFixture, stranger: UserFixture, admin: UserFixture;
 
 beforeAll(async () => {
-  [psychologist, client, stranger, admin] = await Promise.all([createUser("psychologist"), createUser("patient"), createUser("patient"), createUser("admin")]);
+  [psychologist, client, stranger, admin] = await Promise.all([
+    createUser("psychologist"),
+    createUser("patient"),
+    createUser("patient"),
+    createUser("admin"),
+  ]);
 });
 
 const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
@@ -63,9 +68,18 @@ describe("GET /api/appointments/video-status/<id>/", () => {
 
   it("is for the two parties only, as the token endpoint is", async () => {
     const appointment = await createAppointment({ psychologist, patient: client, startsInMinutes: 5 });
-    expect(await callJson(`/api/appointments/video-status/${appointment.id}/`, { as: stranger })).toEqual({ status: 403, body: { error: "Permission denied" } });
-    expect(await callJson(`/api/appointments/video-status/${appointment.id}/`, { as: admin })).toEqual({ status: 403, body: { error: "Permission denied" } });
-    expect(await callJson(`/api/appointments/video-status/999999/`, { as: client })).toEqual({ status: 404, body: { error: "Appointment not found" } });
+    expect(await callJson(`/api/appointments/video-status/${appointment.id}/`, { as: stranger })).toEqual({
+      status: 403,
+      body: { error: "Permission denied" },
+    });
+    expect(await callJson(`/api/appointments/video-status/${appointment.id}/`, { as: admin })).toEqual({
+      status: 403,
+      body: { error: "Permission denied" },
+    });
+    expect(await callJson(`/api/appointments/video-status/999999/`, { as: client })).toEqual({
+      status: 404,
+      body: { error: "Appointment not found" },
+    });
     expect((await callJson(`/api/appointments/video-status/${appointment.id}/`)).status).toBe(401);
   });
 
@@ -85,7 +99,14 @@ describe("GET /api/v1/video/video-calls/<id>/status/", () => {
     await postAgora(inChannel(agoraBody(103, Date.now() - 30_000, { uid: 2002, clientSeq: 1 }), channel));
     const { status, body } = await callJson(`/api/v1/video/video-calls/${appointment.id}/status/`, { as: client });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ room_name: channel, room_sid: channel, status: "in-progress", participants_count: 1, participants: [{ sid: "2002", identity: "2002" }], appointment_id: appointment.id });
+    expect(body).toMatchObject({
+      room_name: channel,
+      room_sid: channel,
+      status: "in-progress",
+      participants_count: 1,
+      participants: [{ sid: "2002", identity: "2002" }],
+      appointment_id: appointment.id,
+    });
   });
 
   it("answers the video-calls API's own 403 and 404", async () => {
@@ -94,7 +115,10 @@ describe("GET /api/v1/video/video-calls/<id>/status/", () => {
       status: 403,
       body: { error: "You are not authorized to access this call" },
     });
-    expect(await callJson(`/api/v1/video/video-calls/999999/status/`, { as: client })).toEqual({ status: 404, body: { error: "Appointment not found" } });
+    expect(await callJson(`/api/v1/video/video-calls/999999/status/`, { as: client })).toEqual({
+      status: 404,
+      body: { error: "Appointment not found" },
+    });
   });
 
   it("asks the same rule as every other calls route: telehealth Agora sessions only", async () => {
@@ -103,7 +127,16 @@ describe("GET /api/v1/video/video-calls/<id>/status/", () => {
       status: 400,
       body: { error: `This appointment uses Twilio video: use the appointments API, /api/appointments/video-token/${twilio.id}/` },
     });
-    const inPerson = await createAppointment({ psychologist, patient: client, startsInMinutes: 5, videoProvider: "agora", sessionType: "in_person" });
-    expect(await callJson(`/api/v1/video/video-calls/${inPerson.id}/status/`, { as: client })).toEqual({ status: 404, body: { error: "Appointment not found" } });
+    const inPerson = await createAppointment({
+      psychologist,
+      patient: client,
+      startsInMinutes: 5,
+      videoProvider: "agora",
+      sessionType: "in_person",
+    });
+    expect(await callJson(`/api/v1/video/video-calls/${inPerson.id}/status/`, { as: client })).toEqual({
+      status: 404,
+      body: { error: "Appointment not found" },
+    });
   });
 });

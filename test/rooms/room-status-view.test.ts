@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyRoomEvent, emptyRoomState } from "../../src/rooms/room-state";
 import { roomStatusView } from "../../src/rooms/room-status-view";
-import { patient, replay, ROOM_SID, seconds, therapist, twilioEvent } from "./room-fixtures";
+import { patient, ROOM_SID, replay, seconds, therapist, twilioEvent } from "./room-fixtures";
 
 const live = replay([
   twilioEvent("room-created", seconds(0), 0),

@@ -7,7 +7,11 @@ import { postTwilio, roomOf } from "../webhooks/signed-webhooks";
 import { inRoom, replay, seededRandom, shuffledWithDuplicates, twilioSessionParams, withoutLog } from "./room-fixtures";
 
 it("a shuffled stream with redeliveries, posted concurrently to the webhook, ends in the in-order state", async () => {
-  const appointment = await createAppointment({ psychologist: await createUser("psychologist"), patient: await createUser("patient"), startsInMinutes: -10 });
+  const appointment = await createAppointment({
+    psychologist: await createUser("psychologist"),
+    patient: await createUser("patient"),
+    startsInMinutes: -10,
+  });
   const roomName = appointment.video_room_id!;
   // Recent times, so no alarm the stream schedules comes due while it is posted.
   const start = Date.now() - 600_000;

@@ -1,8 +1,8 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
-import worker from "../../src/index";
 import jwt from "@tsndr/cloudflare-worker-jwt";
 import type { Role } from "../../src/base/caller";
+import worker from "../../src/index";
 
 export const origin = "http://api.test";
 

@@ -22,7 +22,11 @@ describe("the caller's own profile", () => {
       is_active: true,
     });
 
-    const updated = await callJson("/api/users/me", { method: "PUT", as: patient, body: { timezone: "Europe/Lisbon", whatsapp_opt_in: true } });
+    const updated = await callJson("/api/users/me", {
+      method: "PUT",
+      as: patient,
+      body: { timezone: "Europe/Lisbon", whatsapp_opt_in: true },
+    });
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ phone: "+14155550123", timezone: "Europe/Lisbon", whatsapp_opt_in: true });
     expect((await callJson("/api/users/me", { as: patient })).body).toEqual(updated.body);
@@ -47,7 +51,12 @@ describe("the caller's own profile", () => {
   });
 
   it("answers a body that is not JSON with a 400", async () => {
-    const { status } = await callJson("/api/users/me", { method: "PUT", as: patient, headers: { "content-type": "application/json" }, body: undefined });
+    const { status } = await callJson("/api/users/me", {
+      method: "PUT",
+      as: patient,
+      headers: { "content-type": "application/json" },
+      body: undefined,
+    });
     expect(status).toBe(400);
   });
 });
@@ -72,20 +81,32 @@ describe("PUT /api/admin/users/<id>/ (platform sync)", () => {
   });
 
   it("names the bad field", async () => {
-    const { status, body } = await callJson("/api/admin/users/701/", { method: "PUT", as: admin, body: { email: "nope", role: "patient" } });
+    const { status, body } = await callJson("/api/admin/users/701/", {
+      method: "PUT",
+      as: admin,
+      body: { email: "nope", role: "patient" },
+    });
     expect(status).toBe(400);
     expect(body.details).toHaveProperty("email");
   });
 
   it("rejects ids that are not positive integers", async () => {
-    const { status, body } = await callJson("/api/admin/users/abc/", { method: "PUT", as: admin, body: { email: "a@example.com", role: "patient" } });
+    const { status, body } = await callJson("/api/admin/users/abc/", {
+      method: "PUT",
+      as: admin,
+      body: { email: "a@example.com", role: "patient" },
+    });
     expect(status).toBe(400);
     expect(body.details).toHaveProperty("id");
   });
 
   it("is for admins only", async () => {
     const psychologist = { id: 702, email: "dr702@example.com", role: "psychologist" as const };
-    const { status, body } = await callJson("/api/admin/users/703/", { method: "PUT", as: psychologist, body: { email: "a@example.com", role: "patient" } });
+    const { status, body } = await callJson("/api/admin/users/703/", {
+      method: "PUT",
+      as: psychologist,
+      body: { email: "a@example.com", role: "patient" },
+    });
     expect({ status, body }).toEqual({ status: 403, body: { error: "Permission denied" } });
   });
 });

@@ -32,7 +32,10 @@ describe("POST /api/webhooks/agora/ncs", () => {
       expect(await response.json()).toEqual({ delivery: "applied" });
     }
     expect(await (await postAgora(join, { version })).json()).toEqual({ delivery: "duplicate" });
-    expect(await storedState(channel)).toMatchObject({ status: "in-progress", participants: [{ key: "1001", status: "connected", lastClientSeq: 1 }] });
+    expect(await storedState(channel)).toMatchObject({
+      status: "in-progress",
+      participants: [{ key: "1001", status: "connected", lastClientSeq: 1 }],
+    });
     const row = await env.DB.prepare("SELECT status, started_at FROM appointments WHERE id = ?").bind(appointment.id).first();
     expect(row).toEqual({ status: "ongoing", started_at: Math.floor(at(1) / 1000) });
   });
@@ -67,7 +70,10 @@ describe("POST /api/webhooks/agora/ncs", () => {
   it("answers 400 to signed bodies that are not JSON or not an RTC channel event", async () => {
     const { notice } = await agoraChannel();
     expect(await (await postAgora("{not json")).json()).toEqual({ error: "Malformed JSON in request body" });
-    const { clientSeq: _clientSeq, ...withoutSequence } = notice(103, at(1), { uid: 1001, clientSeq: 1 }).payload as Record<string, unknown>;
+    const { clientSeq: _clientSeq, ...withoutSequence } = notice(103, at(1), { uid: 1001, clientSeq: 1 }).payload as Record<
+      string,
+      unknown
+    >;
     const response = await postAgora({ ...notice(103, at(1)), payload: withoutSequence });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: "Not an Agora RTC channel event" });

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
-import { hmac } from "../../src/crypto/hmac";
 import { toHex } from "../../src/crypto/encoding";
-import { twilioSignature, type FormParams } from "../../src/providers/twilio/webhook-signature";
+import { hmac } from "../../src/crypto/hmac";
+import { type FormParams, twilioSignature } from "../../src/providers/twilio/webhook-signature";
 import { origin } from "../support/api";
 
 export const twilioWebhookPath = "/api/webhooks/twilio/video";
@@ -17,10 +17,15 @@ export async function postTwilio(
   signWith: { url?: string; authToken?: string; params?: FormParams; signature?: string | null } = {},
 ): Promise<Response> {
   const url = signWith.url ?? `${env.PUBLIC_BASE_URL}${twilioWebhookPath}`;
-  const signature = signWith.signature !== undefined ? signWith.signature : await twilioSignature(signWith.authToken ?? env.TWILIO_AUTH_TOKEN, url, signWith.params ?? params);
+  const signature =
+    signWith.signature !== undefined
+      ? signWith.signature
+      : await twilioSignature(signWith.authToken ?? env.TWILIO_AUTH_TOKEN, url, signWith.params ?? params);
   const headers = new Headers({ "content-type": "application/x-www-form-urlencoded" });
   if (signature !== null) headers.set("x-twilio-signature", signature);
-  return exports.default.fetch(new Request(`${origin}${twilioWebhookPath}`, { method: "POST", headers, body: new URLSearchParams([...params]).toString() }));
+  return exports.default.fetch(
+    new Request(`${origin}${twilioWebhookPath}`, { method: "POST", headers, body: new URLSearchParams([...params]).toString() }),
+  );
 }
 
 /**

@@ -2,11 +2,11 @@ import { createExecutionContext, env, runInDurableObject } from "cloudflare:test
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/http/app";
-import type { RoomState } from "../../src/rooms/room-state";
 import { twilioSignature } from "../../src/providers/twilio/webhook-signature";
+import type { RoomState } from "../../src/rooms/room-state";
+import { inRoom, patient, ROOM_SID, therapist, twilioParams } from "../rooms/room-fixtures";
 import { origin } from "../support/api";
 import { createAppointment, createUser, type UserFixture } from "../support/fixtures";
-import { inRoom, patient, ROOM_SID, therapist, twilioParams } from "../rooms/room-fixtures";
 import { postTwilio, roomOf, twilioWebhookPath } from "./signed-webhooks";
 
 let psychologist: UserFixture, client: UserFixture;
@@ -28,13 +28,19 @@ async function twilioRoom() {
 const storedState = (roomName: string) => runInDurableObject(roomOf(roomName), (_, state) => state.storage.kv.get<RoomState>("state"));
 
 const appointmentRow = (id: number) =>
-  env.DB.prepare("SELECT status, started_at, ended_at FROM appointments WHERE id = ?").bind(id).first<{ status: string; started_at: number | null; ended_at: number | null }>();
+  env.DB.prepare("SELECT status, started_at, ended_at FROM appointments WHERE id = ?")
+    .bind(id)
+    .first<{ status: string; started_at: number | null; ended_at: number | null }>();
 
 describe("POST /api/webhooks/twilio/video", () => {
   it("stores each signed event once in the room's object and starts the appointment on the first join", async () => {
     const { appointment, roomName, params } = await twilioRoom();
     const joinedAt = at(2);
-    const callbacks = [params("room-created", at(0), 0), params("participant-connected", joinedAt, 1, therapist), params("track-added", at(3), 2, therapist)];
+    const callbacks = [
+      params("room-created", at(0), 0),
+      params("participant-connected", joinedAt, 1, therapist),
+      params("track-added", at(3), 2, therapist),
+    ];
     for (const callback of callbacks) {
       const response = await postTwilio(callback);
       expect(response.status).toBe(200);
@@ -43,7 +49,11 @@ describe("POST /api/webhooks/twilio/video", () => {
     expect(await (await postTwilio(callbacks[1]!)).json()).toEqual({ delivery: "duplicate" });
 
     const state = await storedState(roomName);
-    expect(state).toMatchObject({ roomSid: ROOM_SID, status: "in-progress", participants: [{ key: therapist.sid, identity: therapist.identity, status: "connected" }] });
+    expect(state).toMatchObject({
+      roomSid: ROOM_SID,
+      status: "in-progress",
+      participants: [{ key: therapist.sid, identity: therapist.identity, status: "connected" }],
+    });
     // Track events are kept in the log, though the status does not need them.
     expect(state?.log.map((logged) => logged.kind)).toEqual(["room-created", "participant-connected", "other"]);
     expect(await appointmentRow(appointment.id)).toEqual({ status: "ongoing", started_at: Math.floor(joinedAt / 1000), ended_at: null });
@@ -60,7 +70,11 @@ describe("POST /api/webhooks/twilio/video", () => {
     ]) {
       expect((await postTwilio(callback)).status).toBe(200);
     }
-    expect(await appointmentRow(appointment.id)).toEqual({ status: "completed", started_at: Math.floor(at(1) / 1000), ended_at: Math.floor(endedAt / 1000) });
+    expect(await appointmentRow(appointment.id)).toEqual({
+      status: "completed",
+      started_at: Math.floor(at(1) / 1000),
+      ended_at: Math.floor(endedAt / 1000),
+    });
   });
 
   it("never completes a cancelled appointment", async () => {
@@ -73,7 +87,10 @@ describe("POST /api/webhooks/twilio/video", () => {
 
   describe("rejects what Twilio did not sign, with 403 and nothing stored", () => {
     const cases: Array<[string, (callback: ReturnType<typeof twilioParams>) => Parameters<typeof postTwilio>[1]]> = [
-      ["a tampered body", (callback) => ({ params: callback.map(([name, value]) => [name, name === "ParticipantIdentity" ? "patient:1" : value] as const) })],
+      [
+        "a tampered body",
+        (callback) => ({ params: callback.map(([name, value]) => [name, name === "ParticipantIdentity" ? "patient:1" : value] as const) }),
+      ],
       ["a signature for another URL", () => ({ url: `https://attacker.example${twilioWebhookPath}` })],
       ["a signature for another query", () => ({ url: `${env.PUBLIC_BASE_URL}${twilioWebhookPath}?x=1` })],
       ["another account's auth token", () => ({ authToken: "another-accounts-auth-token" })],
@@ -119,11 +136,17 @@ describe("POST /api/webhooks/twilio/video", () => {
   it("answers 400 to a signed callback that is not a room event, and to a body that is not a form", async () => {
     const { params } = await twilioRoom();
     const withoutRoomSid = params("participant-connected", at(1), 1, therapist).filter(([name]) => name !== "RoomSid");
-    expect(await postTwilio(withoutRoomSid).then((response) => response.json())).toEqual({ error: "Not a Twilio Video room status callback" });
+    expect(await postTwilio(withoutRoomSid).then((response) => response.json())).toEqual({
+      error: "Not a Twilio Video room status callback",
+    });
     const withoutParticipant = params("participant-connected", at(1), 1).filter(([name]) => name !== "ParticipantSid");
     expect((await postTwilio(withoutParticipant)).status).toBe(400);
 
-    const json = new Request(`${origin}${twilioWebhookPath}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const json = new Request(`${origin}${twilioWebhookPath}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect((await exports.default.fetch(json)).status).toBe(400);
   });
 

@@ -1,6 +1,5 @@
-import { html } from "hono/html";
-
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { html } from "hono/html";
 
 type OpenAPIObject = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
 type OperationObject = { summary?: string; description?: string; security?: unknown[] };

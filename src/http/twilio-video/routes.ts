@@ -1,5 +1,5 @@
-import type { Context } from "hono";
 import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { appointmentForCaller } from "../../appointments/access";
 import type { AppointmentWithParties } from "../../appointments/queries";
 import { appointmentIdParamSchema } from "../../appointments/schemas";
@@ -9,15 +9,21 @@ import { configured, valid } from "../../base/config";
 import { authedRoute, createRouter, errorBodySchema, errorResponses, jsonResponse } from "../../base/router";
 import { createOrFetchRoom } from "../../providers/twilio/rooms-client";
 import { isoFromSeconds, nowSeconds } from "../../time/iso";
+import { videoProviderAdapters } from "../../video/provider-registry";
 import { admitToRoom } from "../../video/room-admission";
 import { openRoom, requireProvider } from "../../video/room-entry";
 import type { TokenPurpose } from "../../video/token-ttl";
-import { videoProviderAdapters } from "../../video/provider-registry";
-import { twilioRefreshResponseSchema, twilioTokenResponse, twilioTokenResponseSchema, type TwilioTokenResponse } from "./token-response";
+import { type TwilioTokenResponse, twilioRefreshResponseSchema, twilioTokenResponse, twilioTokenResponseSchema } from "./token-response";
 
 const failureResponses = {
-  500: { description: "Twilio is not configured; the message names the missing setting", content: { "application/json": { schema: errorBodySchema } } },
-  502: { description: "Twilio answered with an error; the message carries Twilio's code", content: { "application/json": { schema: errorBodySchema } } },
+  500: {
+    description: "Twilio is not configured; the message names the missing setting",
+    content: { "application/json": { schema: errorBodySchema } },
+  },
+  502: {
+    description: "Twilio answered with an error; the message carries Twilio's code",
+    content: { "application/json": { schema: errorBodySchema } },
+  },
 } as const;
 
 const partiesOnly =
@@ -39,7 +45,11 @@ const refreshRoute = authedRoute({
   summary: "A fresh Twilio Video access token that covers reconnects until the room closes",
   description: `${partiesOnly} The token expires when the room closes, 30 minutes after the booked end.`,
   request: { params: appointmentIdParamSchema },
-  responses: { 200: jsonResponse(twilioRefreshResponseSchema, "The caller's refreshed token"), ...errorResponses, 500: failureResponses[500] },
+  responses: {
+    200: jsonResponse(twilioRefreshResponseSchema, "The caller's refreshed token"),
+    ...errorResponses,
+    500: failureResponses[500],
+  },
 });
 
 const roomResponseSchema = z

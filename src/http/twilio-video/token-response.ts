@@ -32,7 +32,12 @@ export function tokenValidUntil(expiresInSeconds: number): string {
 }
 
 /** The token endpoints' body for a token issued at `now` that expires at `expiresAt`. */
-export function twilioTokenResponse(input: { connection: TwilioConnection; now: number; appointmentId: number; durationMinutes: number }): TwilioTokenResponse {
+export function twilioTokenResponse(input: {
+  connection: TwilioConnection;
+  now: number;
+  appointmentId: number;
+  durationMinutes: number;
+}): TwilioTokenResponse {
   const { token, roomName, identity, expiresAt } = input.connection;
   const expiresIn = expiresAt - input.now;
   return {

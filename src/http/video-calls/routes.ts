@@ -1,24 +1,27 @@
 import type { Context } from "hono";
 import { bookAppointment, bookingParties } from "../../appointments/booking";
-import { appointmentBooked, appointmentChanged } from "../../lifecycle/appointment-lifecycle";
-import { changeContext } from "../change-context";
-import { findAppointment, listAppointments, transitionStatus, type AppointmentWithParties } from "../../appointments/queries";
-import { appointmentIdParamSchema, type AppointmentStatus } from "../../appointments/schemas";
+import { type AppointmentWithParties, findAppointment, listAppointments, transitionStatus } from "../../appointments/queries";
+import { videoCallChannelName } from "../../appointments/room-names";
+import { type AppointmentStatus, appointmentIdParamSchema } from "../../appointments/schemas";
 import type { AppEnv } from "../../base/app-env";
 import { badRequest, notFound } from "../../base/errors";
 import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../../base/pagination";
 import { authedRoute, createRouter, errorBodySchema, errorResponses, jsonBody, jsonResponse } from "../../base/router";
+import { appointmentBooked, appointmentChanged } from "../../lifecycle/appointment-lifecycle";
 import { isoFromSeconds, nowSeconds, secondsFromIso } from "../../time/iso";
 import { admitToRoom } from "../../video/room-admission";
 import { openRoom } from "../../video/room-entry";
 import type { TokenPurpose } from "../../video/token-ttl";
+import { changeContext } from "../change-context";
 import { videoCallForCaller } from "./access";
-import { videoCallChannelName } from "../../appointments/room-names";
 import { createVideoCallSchema, listVideoCallsQuerySchema, videoCallSchema, videoCallTokenSchema } from "./schemas";
 import { videoCallStatus, videoCallView } from "./views";
 
 const base = "/api/v1/video/video-calls";
-const tokenFailure = { description: "Agora is not configured; the message names the missing setting", content: { "application/json": { schema: errorBodySchema } } };
+const tokenFailure = {
+  description: "Agora is not configured; the message names the missing setting",
+  content: { "application/json": { schema: errorBodySchema } },
+};
 
 const listRoute = authedRoute({
   method: "get",
@@ -56,8 +59,16 @@ const tokenRoutes = (action: "join" | "token", summary: string, description: str
     responses: { 200: jsonResponse(videoCallTokenSchema, "The caller's Agora token"), ...errorResponses, 500: tokenFailure },
   });
 
-const joinRoute = tokenRoutes("join", "Join the call", "The first join starts the call. The token lives the session plus 30 minutes, at least 1 and at most 4 hours.");
-const renewRoute = tokenRoutes("token", "Renew the caller's token", "For the client's token-privilege-will-expire event: the token lasts until the room closes.");
+const joinRoute = tokenRoutes(
+  "join",
+  "Join the call",
+  "The first join starts the call. The token lives the session plus 30 minutes, at least 1 and at most 4 hours.",
+);
+const renewRoute = tokenRoutes(
+  "token",
+  "Renew the caller's token",
+  "For the client's token-privilege-will-expire event: the token lasts until the room closes.",
+);
 
 const changeRoute = (action: "end" | "cancel", summary: string) =>
   authedRoute({
@@ -76,7 +87,9 @@ export const videoCallRoutes = createRouter()
     const query = c.req.valid("query");
     const caller = c.get("caller");
     const { count, rows } = await listAppointments(c.env.DB, {
-      ...(caller.role === "admin" ? {} : { party: { column: caller.role === "psychologist" ? "psychologist_id" : "patient_id", id: caller.id } }),
+      ...(caller.role === "admin"
+        ? {}
+        : { party: { column: caller.role === "psychologist" ? "psychologist_id" : "patient_id", id: caller.id } }),
       sessionType: "telehealth",
       videoProvider: "agora",
       ...pageBounds(query),
@@ -123,7 +136,11 @@ export const videoCallRoutes = createRouter()
   })
   .openapi(cancelRoute, async (c) => {
     const call = await videoCallForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: true });
-    const change = { from: ["scheduled" as const, "confirmed" as const], to: "cancelled" as const, refusal: "Only a scheduled call can be cancelled" };
+    const change = {
+      from: ["scheduled" as const, "confirmed" as const],
+      to: "cancelled" as const,
+      refusal: "Only a scheduled call can be cancelled",
+    };
     return c.json(videoCallView(await moveCall(c, call, change, nowSeconds())), 200);
   });
 
@@ -158,9 +175,21 @@ type StatusChange = { from: AppointmentStatus[]; to: AppointmentStatus; endedAt?
  * requests cannot both apply it) and lets the parties and the room know; otherwise a 400 with
  * the refusal and the call's status.
  */
-async function moveCall(c: Context<AppEnv>, call: AppointmentWithParties, change: StatusChange, now: number): Promise<AppointmentWithParties> {
+async function moveCall(
+  c: Context<AppEnv>,
+  call: AppointmentWithParties,
+  change: StatusChange,
+  now: number,
+): Promise<AppointmentWithParties> {
   const db = c.env.DB;
-  const moved = await transitionStatus(db, call.id, change.from, change.to, now, change.endedAt === undefined ? {} : { endedAt: change.endedAt });
+  const moved = await transitionStatus(
+    db,
+    call.id,
+    change.from,
+    change.to,
+    now,
+    change.endedAt === undefined ? {} : { endedAt: change.endedAt },
+  );
   const current = await reread(db, call.id);
   if (!moved) throw badRequest(`${change.refusal}; this call is ${videoCallStatus(current.status)}`);
   await appointmentChanged(changeContext(c), call, moved, now);

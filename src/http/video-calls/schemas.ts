@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { userIdSchema } from "../../base/caller";
 import { durationMinutes, isoDateTimeWithOffset } from "../../appointments/schemas";
+import { userIdSchema } from "../../base/caller";
 import { pageQueryFields } from "../../base/pagination";
 
 /** A call's life: an appointment's `confirmed` is still `scheduled` to the calls API. */

@@ -1,5 +1,5 @@
-import type { AppointmentStatus } from "../../appointments/schemas";
 import type { AppointmentWithParties } from "../../appointments/queries";
+import type { AppointmentStatus } from "../../appointments/schemas";
 import { isoFromSeconds, isoOrNull } from "../../time/iso";
 import type { VideoCallStatus } from "./schemas";
 

@@ -53,4 +53,3 @@ export function agoraChannelEvent(body: unknown): RoomEvent | undefined {
     ...(clientSeq !== undefined && { clientSeq }),
   };
 }
-

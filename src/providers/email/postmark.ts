@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { toBase64, utf8 } from "../../crypto/encoding";
-import { jsonOrUndefined, postToProvider, sendFailed, type SendResult } from "../send-result";
+import { jsonOrUndefined, postToProvider, type SendResult, sendFailed } from "../send-result";
 
 /** Postmark's Email API: one server token, and a base URL overridable for stand-ins. */
 export type PostmarkCredentials = { baseUrl: string; serverToken: string };
@@ -34,7 +34,11 @@ export function postmarkEmailBody(email: EmailMessage, settings: EmailSenderSett
     TextBody: email.textBody,
     MessageStream: settings.messageStream ?? "outbound",
     ...(email.calendar
-      ? { Attachments: [{ Name: email.calendar.name, Content: toBase64(utf8(email.calendar.content)), ContentType: email.calendar.contentType }] }
+      ? {
+          Attachments: [
+            { Name: email.calendar.name, Content: toBase64(utf8(email.calendar.content)), ContentType: email.calendar.contentType },
+          ],
+        }
       : {}),
   };
 }
@@ -46,7 +50,11 @@ export function postmarkEmailBody(email: EmailMessage, settings: EmailSenderSett
  *
  * @example await sendPostmarkEmail({ baseUrl: "https://api.postmarkapp.com", serverToken }, { from: "Practice <no-reply@…>" }, email)
  */
-export async function sendPostmarkEmail(credentials: PostmarkCredentials, settings: EmailSenderSettings, email: EmailMessage): Promise<SendResult> {
+export async function sendPostmarkEmail(
+  credentials: PostmarkCredentials,
+  settings: EmailSenderSettings,
+  email: EmailMessage,
+): Promise<SendResult> {
   const response = await postToProvider(`${credentials.baseUrl}/email`, {
     headers: { accept: "application/json", "content-type": "application/json", "x-postmark-server-token": credentials.serverToken },
     body: JSON.stringify(postmarkEmailBody(email, settings)),

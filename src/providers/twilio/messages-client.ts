@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { jsonOrUndefined, postToProvider, sendFailed, type SendResult } from "../send-result";
+import { jsonOrUndefined, postToProvider, type SendResult, sendFailed } from "../send-result";
 import { basicAuthorization } from "./basic-auth";
 
 /**
@@ -49,21 +49,30 @@ export function whatsAppMessageForm(message: WhatsAppMessage, settings: WhatsApp
  *
  * @example await sendWhatsApp(credentials, { from: "+15550001111", statusCallbackUrl }, { channel: "whatsapp", to: "+15557654321", body: "…" })
  */
-export async function sendWhatsApp(credentials: TwilioMessagingCredentials, settings: WhatsAppSenderSettings, message: WhatsAppMessage): Promise<SendResult> {
-  const response = await postToProvider(`${credentials.baseUrl}/2010-04-01/Accounts/${encodeURIComponent(credentials.accountSid)}/Messages.json`, {
-    headers: {
-      authorization: basicAuthorization(credentials),
-      accept: "application/json",
-      "content-type": "application/x-www-form-urlencoded",
+export async function sendWhatsApp(
+  credentials: TwilioMessagingCredentials,
+  settings: WhatsAppSenderSettings,
+  message: WhatsAppMessage,
+): Promise<SendResult> {
+  const response = await postToProvider(
+    `${credentials.baseUrl}/2010-04-01/Accounts/${encodeURIComponent(credentials.accountSid)}/Messages.json`,
+    {
+      headers: {
+        authorization: basicAuthorization(credentials),
+        accept: "application/json",
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: whatsAppMessageForm(message, settings),
     },
-    body: whatsAppMessageForm(message, settings),
-  });
+  );
   if (!response) return sendFailed("twilio", { networkError: true });
   const body = await jsonOrUndefined(response);
   if (response.ok) {
     const parsed = messageSchema.safeParse(body);
     // Accepted but unreadable: sending again could duplicate the message, so it is not retried.
-    return parsed.success ? { ok: true, providerMessageId: parsed.data.sid } : { ok: false, verdict: "permanent", error: "twilio unreadable_response" };
+    return parsed.success
+      ? { ok: true, providerMessageId: parsed.data.sid }
+      : { ok: false, verdict: "permanent", error: "twilio unreadable_response" };
   }
   const error = errorSchema.safeParse(body);
   const code = error.success ? error.data.code : undefined;

@@ -42,4 +42,3 @@ export function twilioRoomEvent(params: FormParams): RoomEvent | undefined {
     ...(participant && { participant }),
   };
 }
-

@@ -29,7 +29,10 @@ export type NewRoom = {
  * Creates a group room, or returns the in-progress room that already has the name: calling
  * twice, or after Twilio made it, is not an error. `created` says which happened.
  */
-export async function createOrFetchRoom(credentials: TwilioRestCredentials, room: NewRoom): Promise<{ room: TwilioRoom; created: boolean }> {
+export async function createOrFetchRoom(
+  credentials: TwilioRestCredentials,
+  room: NewRoom,
+): Promise<{ room: TwilioRoom; created: boolean }> {
   const form = new URLSearchParams({
     UniqueName: room.uniqueName,
     Type: "group",

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { decodeJwt, verifiesHs256 } from "../../providers/twilio/decode-jwt";
 import { callJson } from "../../support/api";
 import { createAppointment, createUser, type UserFixture } from "../../support/fixtures";
-import { decodeJwt, verifiesHs256 } from "../../providers/twilio/decode-jwt";
 
 let psychologist: UserFixture, patient: UserFixture, stranger: UserFixture;
 const admin = { id: 1, email: "admin@example.com", role: "admin" as const };
@@ -26,7 +26,15 @@ describe("GET /api/appointments/video-token-refresh/<id>/", () => {
       const { payload } = decodeJwt(body.access_token);
       const issuedAt = payload.iat as number;
       expect(Object.keys(body).sort()).toEqual([
-        "access_token", "appointment_duration_minutes", "appointment_id", "expires_at", "expires_in", "refreshed_at", "room_name", "token_valid_until", "user_identity",
+        "access_token",
+        "appointment_duration_minutes",
+        "appointment_id",
+        "expires_at",
+        "expires_in",
+        "refreshed_at",
+        "room_name",
+        "token_valid_until",
+        "user_identity",
       ]);
       expect(body).toMatchObject({
         room_name: row.video_room_id,
@@ -61,12 +69,20 @@ describe("GET /api/appointments/video-token-refresh/<id>/", () => {
     expect((await callJson(refreshPath(row.id), { as: patient })).status).toBe(200);
     const cancel = await callJson(`/api/appointments/${row.id}/`, { method: "PATCH", as: psychologist, body: { status: "cancelled" } });
     expect(cancel.status).toBe(200);
-    expect(await callJson(refreshPath(row.id), { as: patient })).toEqual({ status: 400, body: { error: "This appointment has been cancelled" } });
+    expect(await callJson(refreshPath(row.id), { as: patient })).toEqual({
+      status: 400,
+      body: { error: "This appointment has been cancelled" },
+    });
 
     const completed = await appointment({ status: "completed" });
-    expect(await callJson(refreshPath(completed.id), { as: psychologist })).toEqual({ status: 400, body: { error: "This appointment has already been completed" } });
+    expect(await callJson(refreshPath(completed.id), { as: psychologist })).toEqual({
+      status: 400,
+      body: { error: "This appointment has already been completed" },
+    });
     const over = await appointment({ startsInMinutes: -81 });
-    expect((await callJson(refreshPath(over.id), { as: psychologist })).body.error).toMatch(/^This appointment is over: its video room closed at /);
+    expect((await callJson(refreshPath(over.id), { as: psychologist })).body.error).toMatch(
+      /^This appointment is over: its video room closed at /,
+    );
   });
 
   it("follows the token's other rules: parties only, a room, Twilio's provider", async () => {
@@ -76,7 +92,10 @@ describe("GET /api/appointments/video-token-refresh/<id>/", () => {
     }
     expect(await callJson(refreshPath(999_999), { as: patient })).toEqual({ status: 404, body: { error: "Appointment not found" } });
     const roomless = await appointment({ videoRoomId: null });
-    expect(await callJson(refreshPath(roomless.id), { as: patient })).toEqual({ status: 404, body: { error: "No video room found for this appointment" } });
+    expect(await callJson(refreshPath(roomless.id), { as: patient })).toEqual({
+      status: 404,
+      body: { error: "No video room found for this appointment" },
+    });
     const agora = await appointment({ videoProvider: "agora" });
     expect((await callJson(refreshPath(agora.id), { as: patient })).body.error).toContain("/api/v1/video/video-calls/");
   });

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { http, HttpResponse } from "msw";
+import { HttpResponse, http } from "msw";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callJson, withSettings } from "../../support/api";
 import { createAppointment, createUser, type UserFixture } from "../../support/fixtures";
@@ -27,7 +27,11 @@ function roomsApi(answer: (form: URLSearchParams) => Response) {
   outbound.use(
     http.post(rooms, async ({ request }) => {
       const form = new URLSearchParams(await request.text());
-      sent.push({ authorization: request.headers.get("authorization"), contentType: request.headers.get("content-type"), form: Object.fromEntries(form) });
+      sent.push({
+        authorization: request.headers.get("authorization"),
+        contentType: request.headers.get("content-type"),
+        form: Object.fromEntries(form),
+      });
       return answer(form);
     }),
   );
@@ -39,7 +43,9 @@ const basicAuth = `Basic ${btoa(`${env.TWILIO_API_KEY_SID}:${env.TWILIO_API_KEY_
 describe("POST /api/appointments/video-room/<id>/", () => {
   it("creates a two-person group room with the API key, our timeouts and the status callback", async () => {
     const row = await appointment({ durationMinutes: 20 });
-    const sent = roomsApi((form) => HttpResponse.json({ sid: "RM0001", unique_name: form.get("UniqueName"), status: "in-progress" }, { status: 201 }));
+    const sent = roomsApi((form) =>
+      HttpResponse.json({ sid: "RM0001", unique_name: form.get("UniqueName"), status: "in-progress" }, { status: 201 }),
+    );
 
     const { status, body } = await callJson(roomPath(row.id), { method: "POST", as: psychologist });
 
@@ -69,7 +75,9 @@ describe("POST /api/appointments/video-room/<id>/", () => {
 
   it("caps the unused-room timeout at Twilio's 60 minutes", async () => {
     const row = await appointment({ durationMinutes: 50 });
-    const sent = roomsApi((form) => HttpResponse.json({ sid: "RM0002", unique_name: form.get("UniqueName"), status: "in-progress" }, { status: 201 }));
+    const sent = roomsApi((form) =>
+      HttpResponse.json({ sid: "RM0002", unique_name: form.get("UniqueName"), status: "in-progress" }, { status: 201 }),
+    );
     expect((await callJson(roomPath(row.id), { method: "POST", as: patient })).status).toBe(201);
     expect(sent[0]?.form.UnusedRoomTimeout).toBe("60");
   });
@@ -111,29 +119,48 @@ describe("POST /api/appointments/video-room/<id>/", () => {
     });
     outbound.resetHandlers();
     roomsApi(() => HttpResponse.json({ code: 20003, message: "Authenticate", status: 401 }, { status: 401 }));
-    expect(await callJson(roomPath(row.id), { method: "POST", as: psychologist })).toEqual({ status: 502, body: { error: "Twilio error 20003: Authenticate" } });
+    expect(await callJson(roomPath(row.id), { method: "POST", as: psychologist })).toEqual({
+      status: 502,
+      body: { error: "Twilio error 20003: Authenticate" },
+    });
   });
 
   it("maps an unreachable Twilio, or an answer that is not a room, to 502 rather than a 500", async () => {
     const row = await appointment();
     outbound.use(http.post(rooms, () => HttpResponse.error()));
-    expect(await callJson(roomPath(row.id), { method: "POST", as: psychologist })).toEqual({ status: 502, body: { error: "Twilio error: Twilio could not be reached" } });
+    expect(await callJson(roomPath(row.id), { method: "POST", as: psychologist })).toEqual({
+      status: 502,
+      body: { error: "Twilio error: Twilio could not be reached" },
+    });
     outbound.resetHandlers();
     roomsApi(() => HttpResponse.text("<html>gateway</html>", { status: 201 }));
-    expect(await callJson(roomPath(row.id), { method: "POST", as: psychologist })).toEqual({ status: 502, body: { error: "Twilio error: unexpected response" } });
+    expect(await callJson(roomPath(row.id), { method: "POST", as: psychologist })).toEqual({
+      status: 502,
+      body: { error: "Twilio error: unexpected response" },
+    });
     outbound.resetHandlers();
     roomsApi(() => HttpResponse.json({ sid: "RM0005" }, { status: 201 }));
-    expect(await callJson(roomPath(row.id), { method: "POST", as: psychologist })).toEqual({ status: 502, body: { error: "Twilio error: unexpected response" } });
+    expect(await callJson(roomPath(row.id), { method: "POST", as: psychologist })).toEqual({
+      status: 502,
+      body: { error: "Twilio error: unexpected response" },
+    });
   });
 
   it("takes the room size from TWILIO_ROOM_MAX_PARTICIPANTS, 2 when unset, and refuses a nonsensical one", async () => {
     const row = await appointment();
-    const sent = roomsApi((form) => HttpResponse.json({ sid: "RM0004", unique_name: form.get("UniqueName"), status: "in-progress" }, { status: 201 }));
+    const sent = roomsApi((form) =>
+      HttpResponse.json({ sid: "RM0004", unique_name: form.get("UniqueName"), status: "in-progress" }, { status: 201 }),
+    );
     await withSettings({ TWILIO_ROOM_MAX_PARTICIPANTS: "3" }, () => callJson(roomPath(row.id), { method: "POST", as: psychologist }));
     await withSettings({ TWILIO_ROOM_MAX_PARTICIPANTS: "" }, () => callJson(roomPath(row.id), { method: "POST", as: psychologist }));
     expect(sent.map((request) => request.form.MaxParticipants)).toEqual(["3", "2"]);
-    const invalid = await withSettings({ TWILIO_ROOM_MAX_PARTICIPANTS: "1" }, () => callJson(roomPath(row.id), { method: "POST", as: psychologist }));
-    expect(invalid).toEqual({ status: 500, body: { error: "Failed to create video room: TWILIO_ROOM_MAX_PARTICIPANTS must be a whole number from 2 to 50" } });
+    const invalid = await withSettings({ TWILIO_ROOM_MAX_PARTICIPANTS: "1" }, () =>
+      callJson(roomPath(row.id), { method: "POST", as: psychologist }),
+    );
+    expect(invalid).toEqual({
+      status: 500,
+      body: { error: "Failed to create video room: TWILIO_ROOM_MAX_PARTICIPANTS must be a whole number from 2 to 50" },
+    });
     expect(sent).toHaveLength(2);
   });
 
@@ -141,21 +168,37 @@ describe("POST /api/appointments/video-room/<id>/", () => {
     // No handler: any request to Twilio would fail the test.
     const row = await appointment();
     for (const caller of [admin, stranger]) {
-      expect(await callJson(roomPath(row.id), { method: "POST", as: caller })).toEqual({ status: 403, body: { error: "Permission denied" } });
+      expect(await callJson(roomPath(row.id), { method: "POST", as: caller })).toEqual({
+        status: 403,
+        body: { error: "Permission denied" },
+      });
     }
-    expect(await callJson(roomPath(999_999), { method: "POST", as: patient })).toEqual({ status: 404, body: { error: "Appointment not found" } });
+    expect(await callJson(roomPath(999_999), { method: "POST", as: patient })).toEqual({
+      status: 404,
+      body: { error: "Appointment not found" },
+    });
     const cancelled = await appointment({ status: "cancelled" });
-    expect(await callJson(roomPath(cancelled.id), { method: "POST", as: patient })).toEqual({ status: 400, body: { error: "This appointment has been cancelled" } });
+    expect(await callJson(roomPath(cancelled.id), { method: "POST", as: patient })).toEqual({
+      status: 400,
+      body: { error: "This appointment has been cancelled" },
+    });
     const early = await appointment({ startsInMinutes: 60 * 24 });
-    expect((await callJson(roomPath(early.id), { method: "POST", as: patient })).body.error).toMatch(/^This appointment has not started yet: its video room opens at /);
+    expect((await callJson(roomPath(early.id), { method: "POST", as: patient })).body.error).toMatch(
+      /^This appointment has not started yet: its video room opens at /,
+    );
     const roomless = await appointment({ sessionType: "in_person" });
-    expect(await callJson(roomPath(roomless.id), { method: "POST", as: patient })).toEqual({ status: 404, body: { error: "No video room found for this appointment" } });
+    expect(await callJson(roomPath(roomless.id), { method: "POST", as: patient })).toEqual({
+      status: 404,
+      body: { error: "No video room found for this appointment" },
+    });
     const agora = await appointment({ videoProvider: "agora" });
     expect(await callJson(roomPath(agora.id), { method: "POST", as: psychologist })).toEqual({
       status: 400,
       body: { error: `This appointment uses Agora video: use the video-calls API, /api/v1/video/video-calls/${agora.id}/join/` },
     });
-    const unconfigured = await withSettings({ TWILIO_API_KEY_SECRET: "" }, () => callJson(roomPath(row.id), { method: "POST", as: patient }));
+    const unconfigured = await withSettings({ TWILIO_API_KEY_SECRET: "" }, () =>
+      callJson(roomPath(row.id), { method: "POST", as: patient }),
+    );
     expect(unconfigured).toEqual({ status: 500, body: { error: "Failed to create video room: TWILIO_API_KEY_SECRET is not set" } });
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { joinWindow } from "../../../src/appointments/join-window";
+import { tokenValidUntil, twilioTokenResponse } from "../../../src/http/twilio-video/token-response";
 import { joinRefusal } from "../../../src/video/room-entry";
 import { tokenExpiresAt } from "../../../src/video/token-ttl";
-import { tokenValidUntil, twilioTokenResponse } from "../../../src/http/twilio-video/token-response";
 
 const start = 1_800_000_000;
 const session = { startsAt: start, durationMinutes: 50, status: "confirmed", sessionType: "telehealth" };

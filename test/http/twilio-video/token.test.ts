@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { decodeJwt, verifiesHs256 } from "../../providers/twilio/decode-jwt";
 import { call, callJson, withSettings } from "../../support/api";
 import { createAppointment, createUser, type UserFixture } from "../../support/fixtures";
-import { decodeJwt, verifiesHs256 } from "../../providers/twilio/decode-jwt";
 
 let psychologist: UserFixture, patient: UserFixture, otherPsychologist: UserFixture, otherPatient: UserFixture;
 const admin = { id: 1, email: "admin@example.com", role: "admin" as const };
@@ -11,7 +11,10 @@ const isoOf = (seconds: number) => new Date(seconds * 1000).toISOString().replac
 
 beforeAll(async () => {
   [psychologist, patient, otherPsychologist, otherPatient] = await Promise.all([
-    createUser("psychologist"), createUser("patient"), createUser("psychologist"), createUser("patient"),
+    createUser("psychologist"),
+    createUser("patient"),
+    createUser("psychologist"),
+    createUser("patient"),
   ]);
 });
 
@@ -26,9 +29,16 @@ describe("GET /api/appointments/video-token/<id>/", () => {
     for (const party of [psychologist, patient]) {
       const { status, body } = await callJson(tokenPath(row.id), { as: party });
       expect(status).toBe(200);
-      expect(Object.keys(body).sort()).toEqual(
-        ["access_token", "appointment_duration_minutes", "appointment_id", "expires_at", "expires_in", "room_name", "token_valid_until", "user_identity"],
-      );
+      expect(Object.keys(body).sort()).toEqual([
+        "access_token",
+        "appointment_duration_minutes",
+        "appointment_id",
+        "expires_at",
+        "expires_in",
+        "room_name",
+        "token_valid_until",
+        "user_identity",
+      ]);
       expect(body).toMatchObject({
         room_name: row.video_room_id,
         user_identity: `${party.id}-${party.email}`,
@@ -71,7 +81,9 @@ describe("GET /api/appointments/video-token/<id>/", () => {
     const early = await appointment({ startsInMinutes: 16 });
     expect(await callJson(tokenPath(early.id), { as: patient })).toEqual({
       status: 400,
-      body: { error: `This appointment has not started yet: its video room opens at ${isoOf(early.starts_at - 900)}, 15 minutes before the start` },
+      body: {
+        error: `This appointment has not started yet: its video room opens at ${isoOf(early.starts_at - 900)}, 15 minutes before the start`,
+      },
     });
     const over = await appointment({ startsInMinutes: -81 });
     expect(await callJson(tokenPath(over.id), { as: psychologist })).toEqual({
@@ -82,9 +94,15 @@ describe("GET /api/appointments/video-token/<id>/", () => {
 
   it("gives no token for a cancelled or completed appointment", async () => {
     const cancelled = await appointment({ status: "cancelled" });
-    expect(await callJson(tokenPath(cancelled.id), { as: patient })).toEqual({ status: 400, body: { error: "This appointment has been cancelled" } });
+    expect(await callJson(tokenPath(cancelled.id), { as: patient })).toEqual({
+      status: 400,
+      body: { error: "This appointment has been cancelled" },
+    });
     const completed = await appointment({ status: "completed", startsInMinutes: -20 });
-    expect(await callJson(tokenPath(completed.id), { as: psychologist })).toEqual({ status: 400, body: { error: "This appointment has already been completed" } });
+    expect(await callJson(tokenPath(completed.id), { as: psychologist })).toEqual({
+      status: 400,
+      body: { error: "This appointment has already been completed" },
+    });
   });
 
   it("lets nobody but the two parties in: not admins, colleagues or other patients", async () => {
@@ -99,7 +117,10 @@ describe("GET /api/appointments/video-token/<id>/", () => {
     expect(await callJson(tokenPath(999_999), { as: patient })).toEqual({ status: 404, body: { error: "Appointment not found" } });
     for (const fields of [{ videoRoomId: null }, { sessionType: "in_person" as const }]) {
       const row = await appointment(fields);
-      expect(await callJson(tokenPath(row.id), { as: patient })).toEqual({ status: 404, body: { error: "No video room found for this appointment" } });
+      expect(await callJson(tokenPath(row.id), { as: patient })).toEqual({
+        status: 404,
+        body: { error: "No video room found for this appointment" },
+      });
     }
   });
 
@@ -115,8 +136,13 @@ describe("GET /api/appointments/video-token/<id>/", () => {
     const row = await appointment();
     const missingSecret = await withSettings({ TWILIO_API_KEY_SECRET: "" }, () => callJson(tokenPath(row.id), { as: patient }));
     expect(missingSecret).toEqual({ status: 500, body: { error: "Failed to generate access token: TWILIO_API_KEY_SECRET is not set" } });
-    const missingTwo = await withSettings({ TWILIO_ACCOUNT_SID: " ", TWILIO_API_KEY_SID: "" }, () => callJson(tokenPath(row.id), { as: patient }));
-    expect(missingTwo).toEqual({ status: 500, body: { error: "Failed to generate access token: TWILIO_ACCOUNT_SID, TWILIO_API_KEY_SID are not set" } });
+    const missingTwo = await withSettings({ TWILIO_ACCOUNT_SID: " ", TWILIO_API_KEY_SID: "" }, () =>
+      callJson(tokenPath(row.id), { as: patient }),
+    );
+    expect(missingTwo).toEqual({
+      status: 500,
+      body: { error: "Failed to generate access token: TWILIO_ACCOUNT_SID, TWILIO_API_KEY_SID are not set" },
+    });
     expect(JSON.stringify(missingTwo.body)).not.toContain(env.TWILIO_API_KEY_SECRET);
     // Put back: the next request gets a token again.
     expect((await call(tokenPath(row.id), { as: patient })).status).toBe(200);

@@ -24,7 +24,11 @@ const isoWithoutMillis = (iso: string) => new Date(Math.floor(Date.parse(iso) / 
 describe("POST /api/v1/video/video-calls/", () => {
   it("lets a psychologist schedule a call for themself, stored as an Agora telehealth appointment", async () => {
     const scheduled = freshSlot();
-    const { status, body } = await callJson(calls, { method: "POST", as: doctor, body: { doctor: doctor.id, patient: patient.id, scheduled_time: scheduled } });
+    const { status, body } = await callJson(calls, {
+      method: "POST",
+      as: doctor,
+      body: { doctor: doctor.id, patient: patient.id, scheduled_time: scheduled },
+    });
 
     expect(status).toBe(201);
     expect(body).toEqual({
@@ -46,7 +50,12 @@ describe("POST /api/v1/video/video-calls/", () => {
 
     // One source of truth: the call is an appointment, in both parties' schedules.
     const appointment = await callJson(`/api/appointments/${body.id}/`, { as: patient });
-    expect(appointment.body).toMatchObject({ video_provider: "agora", session_type: "telehealth", video_room_id: body.channel_name, status: "scheduled" });
+    expect(appointment.body).toMatchObject({
+      video_provider: "agora",
+      session_type: "telehealth",
+      video_room_id: body.channel_name,
+      status: "scheduled",
+    });
     const schedule = await callJson("/api/appointments/psychologist/schedule/?page_size=500", { as: doctor });
     expect(schedule.body.results.map((item: { id: number }) => item.id)).toContain(body.id);
   });
@@ -54,42 +63,89 @@ describe("POST /api/v1/video/video-calls/", () => {
   it("names every channel differently and unguessably", async () => {
     const names = new Set<string>();
     for (let i = 0; i < 3; i++) {
-      const { body } = await callJson(calls, { method: "POST", as: admin, body: { doctor: doctor.id, patient: patient.id, scheduled_time: freshSlot() } });
+      const { body } = await callJson(calls, {
+        method: "POST",
+        as: admin,
+        body: { doctor: doctor.id, patient: patient.id, scheduled_time: freshSlot() },
+      });
       names.add(body.channel_name.split("_")[3]);
     }
     expect(names.size).toBe(3);
   });
 
   it("lets a patient schedule with a doctor, and an admin for anyone", async () => {
-    const byPatient = await callJson(calls, { method: "POST", as: patient, body: { doctor: doctor.id, patient: patient.id, scheduled_time: freshSlot(), duration_minutes: 30 } });
+    const byPatient = await callJson(calls, {
+      method: "POST",
+      as: patient,
+      body: { doctor: doctor.id, patient: patient.id, scheduled_time: freshSlot(), duration_minutes: 30 },
+    });
     expect(byPatient.status).toBe(201);
     expect(byPatient.body).toMatchObject({ doctor: doctor.id, patient: patient.id, duration_minutes: 30 });
-    const byAdmin = await callJson(calls, { method: "POST", as: admin, body: { doctor: otherDoctor.id, patient: otherPatient.id, scheduled_time: freshSlot() } });
+    const byAdmin = await callJson(calls, {
+      method: "POST",
+      as: admin,
+      body: { doctor: otherDoctor.id, patient: otherPatient.id, scheduled_time: freshSlot() },
+    });
     expect(byAdmin.status).toBe(201);
     expect(byAdmin.body).toMatchObject({ doctor: otherDoctor.id, patient: otherPatient.id });
   });
 
   it("does not let a psychologist schedule for a colleague, nor a patient for another patient", async () => {
-    const forColleague = await callJson(calls, { method: "POST", as: otherDoctor, body: { doctor: doctor.id, patient: patient.id, scheduled_time: freshSlot() } });
+    const forColleague = await callJson(calls, {
+      method: "POST",
+      as: otherDoctor,
+      body: { doctor: doctor.id, patient: patient.id, scheduled_time: freshSlot() },
+    });
     expect(forColleague).toEqual({ status: 403, body: { error: "Permission denied" } });
-    const forOtherPatient = await callJson(calls, { method: "POST", as: otherPatient, body: { doctor: doctor.id, patient: patient.id, scheduled_time: freshSlot() } });
+    const forOtherPatient = await callJson(calls, {
+      method: "POST",
+      as: otherPatient,
+      body: { doctor: doctor.id, patient: patient.id, scheduled_time: freshSlot() },
+    });
     expect(forOtherPatient).toEqual({ status: 403, body: { error: "Permission denied" } });
   });
 
   it.each([
-    ["a time in the past", () => ({ scheduled_time: isoInMinutes(-5) }), () => ({ error: "Scheduled time must be in the future", details: { scheduled_time: ["Must be in the future"] } })],
-    ["the same person on both sides", () => ({ patient: doctor.id }), () => ({ error: "Patient and psychologist must be different users" })],
-    ["an unknown doctor", () => ({ doctor: 999_999 }), () => ({ error: "Psychologist not found", details: { doctor: ["No user with id 999999"] } })],
-    ["a patient who is a psychologist", () => ({ patient: otherDoctor.id }), () => ({ error: `User ${otherDoctor.id} is not a patient`, details: { patient: ["Must be a patient"] } })],
+    [
+      "a time in the past",
+      () => ({ scheduled_time: isoInMinutes(-5) }),
+      () => ({ error: "Scheduled time must be in the future", details: { scheduled_time: ["Must be in the future"] } }),
+    ],
+    [
+      "the same person on both sides",
+      () => ({ patient: doctor.id }),
+      () => ({ error: "Patient and psychologist must be different users" }),
+    ],
+    [
+      "an unknown doctor",
+      () => ({ doctor: 999_999 }),
+      () => ({ error: "Psychologist not found", details: { doctor: ["No user with id 999999"] } }),
+    ],
+    [
+      "a patient who is a psychologist",
+      () => ({ patient: otherDoctor.id }),
+      () => ({ error: `User ${otherDoctor.id} is not a patient`, details: { patient: ["Must be a patient"] } }),
+    ],
   ])("rejects %s", async (_, fields, expected) => {
-    const response = await callJson(calls, { method: "POST", as: admin, body: { doctor: doctor.id, patient: patient.id, scheduled_time: freshSlot(), ...fields() } });
+    const response = await callJson(calls, {
+      method: "POST",
+      as: admin,
+      body: { doctor: doctor.id, patient: patient.id, scheduled_time: freshSlot(), ...fields() },
+    });
     expect(response).toEqual({ status: 400, body: expected() });
   });
 
   it("rejects an inactive party", async () => {
     const inactive = await createUser("patient", { is_active: false });
-    const response = await callJson(calls, { method: "POST", as: doctor, body: { doctor: doctor.id, patient: inactive.id, scheduled_time: freshSlot() } });
-    expect(response).toEqual({ status: 400, body: { error: "Patient account is inactive", details: { patient: ["Account is inactive"] } } });
+    const response = await callJson(calls, {
+      method: "POST",
+      as: doctor,
+      body: { doctor: doctor.id, patient: inactive.id, scheduled_time: freshSlot() },
+    });
+    expect(response).toEqual({
+      status: 400,
+      body: { error: "Patient account is inactive", details: { patient: ["Account is inactive"] } },
+    });
   });
 
   it.each([
@@ -99,26 +155,50 @@ describe("POST /api/v1/video/video-calls/", () => {
     ["duration_minutes", { duration_minutes: 10 }],
     ["body", { channel_name: "call_1" }],
   ])("names %s when it is missing or invalid", async (field, fields) => {
-    const response = await callJson(calls, { method: "POST", as: admin, body: { doctor: doctor.id, patient: patient.id, scheduled_time: freshSlot(), ...fields } });
+    const response = await callJson(calls, {
+      method: "POST",
+      as: admin,
+      body: { doctor: doctor.id, patient: patient.id, scheduled_time: freshSlot(), ...fields },
+    });
     expect(response.status).toBe(400);
     if (field !== "body") expect(response.body.details).toHaveProperty(field);
   });
 
   it("keeps 30 minutes free around each call for both parties, whichever API booked the other session", async () => {
     const start = 60 * 24 * 90;
-    const first = await callJson(calls, { method: "POST", as: doctor, body: { doctor: doctor.id, patient: patient.id, scheduled_time: isoInMinutes(start) } });
+    const first = await callJson(calls, {
+      method: "POST",
+      as: doctor,
+      body: { doctor: doctor.id, patient: patient.id, scheduled_time: isoInMinutes(start) },
+    });
     expect(first.status).toBe(201);
     // The doctor's call ends at start+50: another starting 29 minutes later is too close, 31 is fine.
-    const tooClose = await callJson(calls, { method: "POST", as: doctor, body: { doctor: doctor.id, patient: otherPatient.id, scheduled_time: isoInMinutes(start + 79) } });
+    const tooClose = await callJson(calls, {
+      method: "POST",
+      as: doctor,
+      body: { doctor: doctor.id, patient: otherPatient.id, scheduled_time: isoInMinutes(start + 79) },
+    });
     expect(tooClose).toEqual({ status: 400, body: { error: clashMessage } });
-    const clear = await callJson(calls, { method: "POST", as: doctor, body: { doctor: doctor.id, patient: otherPatient.id, scheduled_time: isoInMinutes(start + 81) } });
+    const clear = await callJson(calls, {
+      method: "POST",
+      as: doctor,
+      body: { doctor: doctor.id, patient: otherPatient.id, scheduled_time: isoInMinutes(start + 81) },
+    });
     expect(clear.status).toBe(201);
     // The patient's side, before the call.
-    const beforeForPatient = await callJson(calls, { method: "POST", as: patient, body: { doctor: otherDoctor.id, patient: patient.id, scheduled_time: isoInMinutes(start - 75) } });
+    const beforeForPatient = await callJson(calls, {
+      method: "POST",
+      as: patient,
+      body: { doctor: otherDoctor.id, patient: patient.id, scheduled_time: isoInMinutes(start - 75) },
+    });
     expect(beforeForPatient).toEqual({ status: 400, body: { error: clashMessage } });
     // A Twilio appointment of the patient counts too: calls and appointments are the same rows.
     await createAppointment({ psychologist: otherDoctor, patient, startsInMinutes: start + 600 });
-    const nearAppointment = await callJson(calls, { method: "POST", as: admin, body: { doctor: doctor.id, patient: patient.id, scheduled_time: isoInMinutes(start + 600 + 60) } });
+    const nearAppointment = await callJson(calls, {
+      method: "POST",
+      as: admin,
+      body: { doctor: doctor.id, patient: patient.id, scheduled_time: isoInMinutes(start + 600 + 60) },
+    });
     expect(nearAppointment).toEqual({ status: 400, body: { error: clashMessage } });
     // A cancelled call frees its slot.
     const retaken = { doctor: doctor.id, patient: otherPatient.id, scheduled_time: isoInMinutes(start - 10) };
@@ -134,12 +214,23 @@ describe("GET /api/v1/video/video-calls/ and /<id>/", () => {
   let early: number, confirmed: number, other: number, twilio: number, inPerson: number;
 
   beforeAll(async () => {
-    [drA, ptA, ptB, stranger] = await Promise.all([createUser("psychologist"), createUser("patient"), createUser("patient"), createUser("patient")]);
-    confirmed = (await createAppointment({ psychologist: drA, patient: ptA, startsInMinutes: 300, videoProvider: "agora", status: "confirmed" })).id;
+    [drA, ptA, ptB, stranger] = await Promise.all([
+      createUser("psychologist"),
+      createUser("patient"),
+      createUser("patient"),
+      createUser("patient"),
+    ]);
+    confirmed = (
+      await createAppointment({ psychologist: drA, patient: ptA, startsInMinutes: 300, videoProvider: "agora", status: "confirmed" })
+    ).id;
     early = (await createAppointment({ psychologist: drA, patient: ptA, startsInMinutes: 100, videoProvider: "agora" })).id;
-    other = (await createAppointment({ psychologist: drA, patient: ptB, startsInMinutes: 200, videoProvider: "agora", status: "cancelled" })).id;
+    other = (
+      await createAppointment({ psychologist: drA, patient: ptB, startsInMinutes: 200, videoProvider: "agora", status: "cancelled" })
+    ).id;
     twilio = (await createAppointment({ psychologist: drA, patient: ptA, startsInMinutes: 400, videoProvider: "twilio" })).id;
-    inPerson = (await createAppointment({ psychologist: drA, patient: ptA, startsInMinutes: 500, videoProvider: "agora", sessionType: "in_person" })).id;
+    inPerson = (
+      await createAppointment({ psychologist: drA, patient: ptA, startsInMinutes: 500, videoProvider: "agora", sessionType: "in_person" })
+    ).id;
   });
 
   const idsOf = (body: { results: { id: number }[] }) => body.results.map((r) => r.id);
@@ -167,13 +258,22 @@ describe("GET /api/v1/video/video-calls/ and /<id>/", () => {
   it("shows a confirmed appointment as a scheduled call", async () => {
     const { status, body } = await callJson(`${calls}${confirmed}/`, { as: ptA });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ id: confirmed, status: "scheduled", doctor: drA.id, patient: ptA.id, patient_details: { id: ptA.id, user: { email: ptA.email } } });
+    expect(body).toMatchObject({
+      id: confirmed,
+      status: "scheduled",
+      doctor: drA.id,
+      patient: ptA.id,
+      patient_details: { id: ptA.id, user: { email: ptA.email } },
+    });
   });
 
   it("lets the parties and admins read a call, and nobody else", async () => {
     for (const caller of [drA, ptA, admin]) expect((await callJson(`${calls}${early}/`, { as: caller })).status).toBe(200);
     for (const caller of [ptB, stranger]) {
-      expect(await callJson(`${calls}${early}/`, { as: caller })).toEqual({ status: 403, body: { error: "You are not authorized to access this call" } });
+      expect(await callJson(`${calls}${early}/`, { as: caller })).toEqual({
+        status: 403,
+        body: { error: "You are not authorized to access this call" },
+      });
     }
   });
 

@@ -19,8 +19,10 @@ beforeAll(async () => {
 const agoraCall = (fields: Partial<Parameters<typeof createAppointment>[0]> = {}) =>
   createAppointment({ psychologist: doctor, patient, startsInMinutes: 10, videoProvider: "agora", ...fields });
 
-const join = (id: number, as: { id: number; email: string; role: "psychologist" | "patient" | "admin" }) => callJson(`${calls}${id}/join/`, { method: "POST", as });
-const renew = (id: number, as: { id: number; email: string; role: "psychologist" | "patient" | "admin" }) => callJson(`${calls}${id}/token/`, { method: "POST", as });
+const join = (id: number, as: { id: number; email: string; role: "psychologist" | "patient" | "admin" }) =>
+  callJson(`${calls}${id}/join/`, { method: "POST", as });
+const renew = (id: number, as: { id: number; email: string; role: "psychologist" | "patient" | "admin" }) =>
+  callJson(`${calls}${id}/token/`, { method: "POST", as });
 
 describe("POST /api/v1/video/video-calls/<id>/join/", () => {
   it("gives each party a publisher token for the channel under their own uid, and starts the call once", async () => {
@@ -32,7 +34,12 @@ describe("POST /api/v1/video/video-calls/<id>/join/", () => {
     expect(first.body).toMatchObject({ channel_name: call.video_room_id, uid: doctor.id });
     expect(first.body.token.startsWith("007")).toBe(true);
     const doctorToken = await readAgoraToken(first.body.token, env.AGORA_APP_CERTIFICATE);
-    expect(doctorToken).toMatchObject({ appId: env.AGORA_APP_ID, channelName: call.video_room_id, uid: String(doctor.id), signedWithCertificate: true });
+    expect(doctorToken).toMatchObject({
+      appId: env.AGORA_APP_ID,
+      channelName: call.video_room_id,
+      uid: String(doctor.id),
+      signedWithCertificate: true,
+    });
     // The session plus 30 minutes, for the token and for every privilege (Agora drops a user whose privileges lapse).
     expect(doctorToken.expireSeconds).toBe(80 * 60);
     expect(doctorToken.privileges).toEqual({ 1: 80 * 60, 2: 80 * 60, 3: 80 * 60, 4: 80 * 60 });
@@ -47,7 +54,10 @@ describe("POST /api/v1/video/video-calls/<id>/join/", () => {
     expect(second.body).toMatchObject({ channel_name: call.video_room_id, uid: patient.id });
     expect((await readAgoraToken(second.body.token, env.AGORA_APP_CERTIFICATE)).uid).toBe(String(patient.id));
     // Joining again keeps the first start.
-    expect((await callJson(`${calls}${call.id}/`, { as: doctor })).body).toMatchObject({ status: "ongoing", started_at: started.started_at });
+    expect((await callJson(`${calls}${call.id}/`, { as: doctor })).body).toMatchObject({
+      status: "ongoing",
+      started_at: started.started_at,
+    });
   });
 
   it("starts the call once when both parties join at the same moment", async () => {
@@ -55,7 +65,9 @@ describe("POST /api/v1/video/video-calls/<id>/join/", () => {
     const [a, b] = await Promise.all([join(call.id, doctor), join(call.id, patient)]);
     expect([a.status, b.status]).toEqual([200, 200]);
     const { body } = await callJson(`${calls}${call.id}/`, { as: doctor });
-    const issued = await Promise.all([a, b].map(async (r) => isoOf((await readAgoraToken(r.body.token, env.AGORA_APP_CERTIFICATE)).issueTs)));
+    const issued = await Promise.all(
+      [a, b].map(async (r) => isoOf((await readAgoraToken(r.body.token, env.AGORA_APP_CERTIFICATE)).issueTs)),
+    );
     expect(body.status).toBe("ongoing");
     expect(issued).toContain(body.started_at);
   });
@@ -72,7 +84,10 @@ describe("POST /api/v1/video/video-calls/<id>/join/", () => {
   });
 
   it("lets parties in from 15 minutes before the start until 30 minutes after the end", async () => {
-    expect(await join((await agoraCall({ startsInMinutes: 16 })).id, patient)).toEqual({ status: 400, body: { error: "This call is not scheduled to start yet" } });
+    expect(await join((await agoraCall({ startsInMinutes: 16 })).id, patient)).toEqual({
+      status: 400,
+      body: { error: "This call is not scheduled to start yet" },
+    });
     expect((await join((await agoraCall({ startsInMinutes: 14.5 })).id, patient)).status).toBe(200);
     expect((await join((await agoraCall({ startsInMinutes: -79.5 })).id, patient)).status).toBe(200);
     const over = await agoraCall({ startsInMinutes: -81 });
@@ -85,7 +100,10 @@ describe("POST /api/v1/video/video-calls/<id>/join/", () => {
   });
 
   it("refuses cancelled and completed calls", async () => {
-    expect(await join((await agoraCall({ status: "cancelled" })).id, patient)).toEqual({ status: 400, body: { error: "This call has been cancelled" } });
+    expect(await join((await agoraCall({ status: "cancelled" })).id, patient)).toEqual({
+      status: 400,
+      body: { error: "This call has been cancelled" },
+    });
     expect(await join((await agoraCall({ status: "completed", startsInMinutes: -10 })).id, doctor)).toEqual({
       status: 400,
       body: { error: "This call has already been completed" },
@@ -113,12 +131,20 @@ describe("POST /api/v1/video/video-calls/<id>/join/", () => {
     const booked = await callJson("/api/appointments/", {
       method: "POST",
       as: doctor,
-      body: { patient_id: patient.id, appointment_date: isoInMinutes(60 * 24 * 30), duration_minutes: 50, session_type: "telehealth", video_provider: "agora" },
+      body: {
+        patient_id: patient.id,
+        appointment_date: isoInMinutes(60 * 24 * 30),
+        duration_minutes: 50,
+        session_type: "telehealth",
+        video_provider: "agora",
+      },
     });
     expect(booked.status).toBe(201);
     // Booked for next month, so its room is not open yet; the same row, moved to now, is.
     expect(await join(booked.body.id, patient)).toEqual({ status: 400, body: { error: "This call is not scheduled to start yet" } });
-    await env.DB.prepare("UPDATE appointments SET starts_at = ? WHERE id = ?").bind(Math.floor(Date.now() / 1000) + 300, booked.body.id).run();
+    await env.DB.prepare("UPDATE appointments SET starts_at = ? WHERE id = ?")
+      .bind(Math.floor(Date.now() / 1000) + 300, booked.body.id)
+      .run();
     const { status, body } = await join(booked.body.id, patient);
     expect(status).toBe(200);
     expect(body.channel_name).toBe(booked.body.video_room_id);
@@ -130,7 +156,10 @@ describe("POST /api/v1/video/video-calls/<id>/join/", () => {
     const response = await withSettings({ AGORA_APP_CERTIFICATE: "" }, () => join(call.id, doctor));
     expect(response).toEqual({ status: 500, body: { error: "Failed to generate access token: AGORA_APP_CERTIFICATE is not set" } });
     const malformed = await withSettings({ AGORA_APP_ID: "not-an-app-id" }, () => join(call.id, doctor));
-    expect(malformed).toEqual({ status: 500, body: { error: "Failed to generate access token: Agora app ID and app certificate must be 32 hex characters" } });
+    expect(malformed).toEqual({
+      status: 500,
+      body: { error: "Failed to generate access token: Agora app ID and app certificate must be 32 hex characters" },
+    });
     expect((await callJson(`${calls}${call.id}/`, { as: doctor })).body).toMatchObject({ status: "scheduled", started_at: null });
   });
 });
@@ -145,7 +174,12 @@ describe("POST /api/v1/video/video-calls/<id>/token/", () => {
       expect(body).toMatchObject({ channel_name: call.video_room_id, uid: party.id, expiration_time: isoOf(roomClosesAt) });
       const token = await readAgoraToken(body.token, env.AGORA_APP_CERTIFICATE);
       expect(token).toMatchObject({ uid: String(party.id), signedWithCertificate: true, expireSeconds: roomClosesAt - token.issueTs });
-      expect(token.privileges).toEqual({ 1: roomClosesAt - token.issueTs, 2: roomClosesAt - token.issueTs, 3: roomClosesAt - token.issueTs, 4: roomClosesAt - token.issueTs });
+      expect(token.privileges).toEqual({
+        1: roomClosesAt - token.issueTs,
+        2: roomClosesAt - token.issueTs,
+        3: roomClosesAt - token.issueTs,
+        4: roomClosesAt - token.issueTs,
+      });
     }
     expect((await callJson(`${calls}${call.id}/`, { as: doctor })).body.status).toBe("scheduled");
   });

@@ -29,14 +29,23 @@ describe("POST /api/v1/video/video-calls/<id>/end/", () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ id: call.id, status: "completed", started_at: startedAt });
     expect(nearNow(body.ended_at)).toBe(true);
-    expect((await callJson(`/api/appointments/${call.id}/`, { as: doctor })).body).toMatchObject({ status: "completed", ended_at: body.ended_at });
+    expect((await callJson(`/api/appointments/${call.id}/`, { as: doctor })).body).toMatchObject({
+      status: "completed",
+      ended_at: body.ended_at,
+    });
     expect(await post(call.id, "join", patient)).toEqual({ status: 400, body: { error: "This call has already been completed" } });
-    expect(await post(call.id, "end", doctor)).toEqual({ status: 400, body: { error: "Only an ongoing call can be ended; this call is completed" } });
+    expect(await post(call.id, "end", doctor)).toEqual({
+      status: 400,
+      body: { error: "Only an ongoing call can be ended; this call is completed" },
+    });
   });
 
   it("refuses to end a call that has not started", async () => {
     const call = await agoraCall({ status: "confirmed" });
-    expect(await post(call.id, "end", doctor)).toEqual({ status: 400, body: { error: "Only an ongoing call can be ended; this call is scheduled" } });
+    expect(await post(call.id, "end", doctor)).toEqual({
+      status: 400,
+      body: { error: "Only an ongoing call can be ended; this call is scheduled" },
+    });
   });
 
   it("is for the parties only, not admins", async () => {
@@ -50,7 +59,11 @@ describe("POST /api/v1/video/video-calls/<id>/end/", () => {
 
 describe("POST /api/v1/video/video-calls/<id>/cancel/", () => {
   it("cancels a scheduled (or confirmed) call for a party or an admin", async () => {
-    for (const [caller, status] of [[patient, "scheduled"], [doctor, "confirmed"], [admin, "scheduled"]] as const) {
+    for (const [caller, status] of [
+      [patient, "scheduled"],
+      [doctor, "confirmed"],
+      [admin, "scheduled"],
+    ] as const) {
       const call = await agoraCall({ status, startsInMinutes: 60 * 24 });
       const { status: code, body } = await post(call.id, "cancel", caller);
       expect(code).toBe(200);
@@ -61,11 +74,20 @@ describe("POST /api/v1/video/video-calls/<id>/cancel/", () => {
 
   it("refuses to cancel a call that is under way, over, or already cancelled", async () => {
     const ongoing = await agoraCall({ status: "ongoing", startsInMinutes: -5 });
-    expect(await post(ongoing.id, "cancel", doctor)).toEqual({ status: 400, body: { error: "Only a scheduled call can be cancelled; this call is ongoing" } });
+    expect(await post(ongoing.id, "cancel", doctor)).toEqual({
+      status: 400,
+      body: { error: "Only a scheduled call can be cancelled; this call is ongoing" },
+    });
     const completed = await agoraCall({ status: "completed", startsInMinutes: -120 });
-    expect(await post(completed.id, "cancel", admin)).toEqual({ status: 400, body: { error: "Only a scheduled call can be cancelled; this call is completed" } });
+    expect(await post(completed.id, "cancel", admin)).toEqual({
+      status: 400,
+      body: { error: "Only a scheduled call can be cancelled; this call is completed" },
+    });
     const cancelled = await agoraCall({ status: "cancelled" });
-    expect(await post(cancelled.id, "cancel", patient)).toEqual({ status: 400, body: { error: "Only a scheduled call can be cancelled; this call is cancelled" } });
+    expect(await post(cancelled.id, "cancel", patient)).toEqual({
+      status: 400,
+      body: { error: "Only a scheduled call can be cancelled; this call is cancelled" },
+    });
   });
 
   it("is for the parties and admins only, and only for Agora calls", async () => {
@@ -82,10 +104,20 @@ describe("what booking and cancelling a call sets off", () => {
   it("confirms a booked call to both parties and tells them when it is cancelled, through the reminder ledger", async () => {
     const [doctor, patient] = await Promise.all([createUser("psychologist"), createUser("patient")]);
     const scheduledTime = new Date(Date.now() + 3 * 86_400_000).toISOString();
-    const booked = await callJson(calls, { method: "POST", as: doctor, body: { doctor: doctor.id, patient: patient.id, scheduled_time: scheduledTime } });
+    const booked = await callJson(calls, {
+      method: "POST",
+      as: doctor,
+      body: { doctor: doctor.id, patient: patient.id, scheduled_time: scheduledTime },
+    });
     expect(booked).toMatchObject({ status: 201, body: { status: "scheduled" } });
     const notices = async () =>
-      (await env.DB.prepare("SELECT kind, channel, recipient_id FROM reminders WHERE appointment_id = ? AND kind <> 'reminder' ORDER BY id").bind(booked.body.id).all()).results;
+      (
+        await env.DB.prepare(
+          "SELECT kind, channel, recipient_id FROM reminders WHERE appointment_id = ? AND kind <> 'reminder' ORDER BY id",
+        )
+          .bind(booked.body.id)
+          .all()
+      ).results;
     const bothParties = (kind: string) =>
       [doctor.id, patient.id].flatMap((id) => ["whatsapp", "email"].map((channel) => ({ kind, channel, recipient_id: id })));
     expect(await notices()).toEqual(expect.arrayContaining(bothParties("booked")));

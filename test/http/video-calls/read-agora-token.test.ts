@@ -34,6 +34,12 @@ describe("readAgoraToken", () => {
       now: 1_800_000_000,
     });
     const contents = await readAgoraToken(token, "5cfd2fd1755d40ecb72977518be15d3b");
-    expect(contents).toMatchObject({ issueTs: 1_800_000_000, expireSeconds: 100, privileges: { 1: 90, 2: 90, 3: 90, 4: 90 }, uid: "7", signedWithCertificate: true });
+    expect(contents).toMatchObject({
+      issueTs: 1_800_000_000,
+      expireSeconds: 100,
+      privileges: { 1: 90, 2: 90, 3: 90, 4: 90 },
+      uid: "7",
+      signedWithCertificate: true,
+    });
   });
 });

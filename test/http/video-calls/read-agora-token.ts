@@ -10,8 +10,12 @@ export async function readAgoraToken(token: string, appCertificate: string) {
   const bytes = await inflateToken(token);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
-  const u16 = () => ((at += 2), view.getUint16(at - 2, true));
-  const u32 = () => ((at += 4), view.getUint32(at - 4, true));
+  const advance = (width: number) => {
+    at += width;
+    return at - width;
+  };
+  const u16 = () => view.getUint16(advance(2), true);
+  const u32 = () => view.getUint32(advance(4), true);
   const chunk = () => {
     const length = u16();
     at += length;
@@ -34,7 +38,9 @@ export async function readAgoraToken(token: string, appCertificate: string) {
 
   const le32 = (value: number) => new Uint8Array(new Uint32Array([value]).buffer);
   const sign = async (key: Uint8Array, data: Uint8Array) =>
-    new Uint8Array(await crypto.subtle.sign("HMAC", await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]), data));
+    new Uint8Array(
+      await crypto.subtle.sign("HMAC", await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]), data),
+    );
   const signingKey = await sign(le32(salt), await sign(le32(issueTs), new TextEncoder().encode(appCertificate)));
   const expected = await sign(signingKey, bytes.slice(signedFrom));
   const signedWithCertificate = expected.length === signature.length && expected.every((byte, i) => byte === signature[i]);

@@ -1,5 +1,5 @@
 import { RtcRole, RtcTokenBuilder } from "agora-token";
-import { AccessToken2, ServiceRtc, kRtcServiceType } from "agora-token/src/AccessToken2.js";
+import { AccessToken2, kRtcServiceType, ServiceRtc } from "agora-token/src/AccessToken2.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { toHex } from "../../../src/crypto/encoding";
 import { buildAgoraRtcToken } from "../../../src/providers/agora/access-token";

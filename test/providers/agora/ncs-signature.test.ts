@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { verifyAgoraNcsSignature } from "../../../src/providers/agora/ncs-signature";
 import { utf8 } from "../../../src/crypto/encoding";
+import { verifyAgoraNcsSignature } from "../../../src/providers/agora/ncs-signature";
 
 // The example of Agora's "verify the signature" page (secret "secret").
 const secret = "secret";
-const rawBody = '{"eventType":10,"noticeId":"4eb720f0-8da7-11e9-a43e-53f411c2761f","notifyMs":1560408533119,"payload":{"a":"1","b":2},"productId":1}';
+const rawBody =
+  '{"eventType":10,"noticeId":"4eb720f0-8da7-11e9-a43e-53f411c2761f","notifyMs":1560408533119,"payload":{"a":"1","b":2},"productId":1}';
 const signatureV2 = "de96da5acf03b0021ac3b4fa2225e7ae6f3533a30d50bb02c08ea4fa748bda24";
 const signatureV1 = "5a3bb6a6d9fad2ea9ae3fb707a14c9d7f3136df1";
 

@@ -1,5 +1,5 @@
-import type { AgoraRtcTokenInput } from "../../../src/providers/agora/access-token";
 import { fromBase64 } from "../../../src/crypto/encoding";
+import type { AgoraRtcTokenInput } from "../../../src/providers/agora/access-token";
 
 /**
  * AccessToken2 vectors published in Agora's own test suites (the same strings appear in the

@@ -9,7 +9,10 @@ const now = 1_763_800_000;
 /** The official SDK's token for the same inputs, with its clock pinned to `now`. */
 function officialToken(identity: string, room: string, ttlSeconds: number): string {
   vi.useFakeTimers({ toFake: ["Date"], now: now * 1000 });
-  const token = new AccessToken("AC00000000000000000000000000000001", "SK00000000000000000000000000000002", "api-key-secret", { identity, ttl: ttlSeconds });
+  const token = new AccessToken("AC00000000000000000000000000000001", "SK00000000000000000000000000000002", "api-key-secret", {
+    identity,
+    ttl: ttlSeconds,
+  });
   token.addGrant(new AccessToken.VideoGrant({ room }));
   return token.toJwt();
 }

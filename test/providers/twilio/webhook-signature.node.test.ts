@@ -1,6 +1,6 @@
 import twilio from "twilio";
 import { describe, expect, it } from "vitest";
-import { twilioSignature, verifyTwilioSignature, type FormParams } from "../../../src/providers/twilio/webhook-signature";
+import { type FormParams, twilioSignature, verifyTwilioSignature } from "../../../src/providers/twilio/webhook-signature";
 
 const authToken = "0123456789abcdef0123456789abcdef";
 
@@ -30,7 +30,16 @@ const roomEvent: FormParams = [
 
 const cases: Array<{ name: string; url: string; params: FormParams }> = [
   { name: "a room status callback", url: "https://video-edge.example.com/webhooks/twilio/rooms?appointment=42", params: roomEvent },
-  { name: "repeated fields", url: "https://video-edge.example.com/hook", params: [["B", "2"], ["A", "z"], ["A", "a"], ["A", "z"]] },
+  {
+    name: "repeated fields",
+    url: "https://video-edge.example.com/hook",
+    params: [
+      ["B", "2"],
+      ["A", "z"],
+      ["A", "a"],
+      ["A", "z"],
+    ],
+  },
   { name: "an explicit default port", url: "https://video-edge.example.com:443/hook?x=1", params: roomEvent },
   { name: "no fields", url: "https://video-edge.example.com/hook", params: [] },
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { twilioSignature, verifyTwilioSignature, type FormParams } from "../../../src/providers/twilio/webhook-signature";
+import { type FormParams, twilioSignature, verifyTwilioSignature } from "../../../src/providers/twilio/webhook-signature";
 
 // The vectors of twilio-node's own suite (spec/validation.spec.js).
 const authToken = "12345";
@@ -39,7 +39,9 @@ describe("twilioSignature", () => {
   });
 
   it("signs the URL exactly as given, credentials and unescaped characters included", async () => {
-    expect(await twilioSignature(authToken, "https://user:pass@mycompany.com/myapp.php?foo=1&bar=2", params)).toBe("CukzLTc1tT5dXEDIHm/tKBanW10=");
+    expect(await twilioSignature(authToken, "https://user:pass@mycompany.com/myapp.php?foo=1&bar=2", params)).toBe(
+      "CukzLTc1tT5dXEDIHm/tKBanW10=",
+    );
     expect(await twilioSignature(authToken, `${url}&Body=It's+amazing`, params)).toBe("dsq4Ehbj6cs+KdTkpF5sSSplOWw=");
   });
 });
@@ -54,7 +56,9 @@ describe("verifyTwilioSignature", () => {
     expect(await verify({ signature: "kvajT1Ptam85bY51eRf/AJRuM3w=" })).toBe(true);
     expect(await verify({ url: "https://mycompany.com:443/myapp.php?foo=1&bar=2" })).toBe(true);
     expect(await verify({ url: "http://mycompany.com/myapp.php?foo=1&bar=2", signature: "0ZXoZLH/DfblKGATFgpif+LLRf4=" })).toBe(true);
-    expect(await verify({ url: "https://user:pass@mycompany.com/myapp.php?foo=1&bar=2", signature: "ZQFR1PTIZXF2MXB8ZnKCvnnA+rI=" })).toBe(true);
+    expect(await verify({ url: "https://user:pass@mycompany.com/myapp.php?foo=1&bar=2", signature: "ZQFR1PTIZXF2MXB8ZnKCvnnA+rI=" })).toBe(
+      true,
+    );
   });
 
   it("accepts a URL with any port when Twilio signed it with or without that port", async () => {

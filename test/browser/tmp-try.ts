@@ -1,0 +1,3 @@
+import { startWorker } from "./support/start-worker";
+const w = await startWorker(process.cwd());
+await w.dispose();
