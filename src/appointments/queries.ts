@@ -53,11 +53,8 @@ export type AppointmentFilter = {
   offset: number;
 };
 
-/** One page of appointments in start order and the total count, read in one round trip. */
-export async function listAppointments(
-  db: D1Database,
-  filter: AppointmentFilter,
-): Promise<{ count: number; rows: AppointmentWithParties[] }> {
+/** The two statements `listAppointments` runs for a filter: the total count and one page in start order. */
+export function appointmentListQuery(filter: AppointmentFilter): { countSql: string; pageSql: string; values: (string | number)[] } {
   const conditions: string[] = [];
   const values: (string | number)[] = [];
   if (filter.party) {
@@ -85,9 +82,22 @@ export async function listAppointments(
     values.push(filter.startsBefore);
   }
   const where = conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
+  return {
+    countSql: `SELECT COUNT(*) AS count FROM appointments a ${where}`,
+    pageSql: `${withParties} ${where} ORDER BY a.starts_at, a.id LIMIT ? OFFSET ?`,
+    values,
+  };
+}
+
+/** One page of appointments in start order and the total count, read in one round trip. */
+export async function listAppointments(
+  db: D1Database,
+  filter: AppointmentFilter,
+): Promise<{ count: number; rows: AppointmentWithParties[] }> {
+  const { countSql, pageSql, values } = appointmentListQuery(filter);
   const [count, page] = await db.batch([
-    db.prepare(`SELECT COUNT(*) AS count FROM appointments a ${where}`).bind(...values),
-    db.prepare(`${withParties} ${where} ORDER BY a.starts_at, a.id LIMIT ? OFFSET ?`).bind(...values, filter.limit, filter.offset),
+    db.prepare(countSql).bind(...values),
+    db.prepare(pageSql).bind(...values, filter.limit, filter.offset),
   ]);
   return {
     count: (count?.results[0] as { count: number } | undefined)?.count ?? 0,

@@ -67,6 +67,14 @@ export type DeliveryStatus = (typeof deliveryStatuses)[number];
  * order, so a status never replaces a later one ("read" over "delivered", nothing over a
  * failure); a failure marks the row failed with Twilio's error code.
  */
+/** Parameters: ?1 message SID, ?2 status, ?3 1 when it failed, ?4 now, ?5 the error to record. */
+export const recordDeliveryStatusSql = `
+  UPDATE reminders SET delivery_status = ?2, updated_at = ?4,
+    status = CASE WHEN ?3 THEN 'failed' ELSE status END,
+    last_error = CASE WHEN ?3 THEN ?5 ELSE last_error END
+  WHERE provider_message_id = ?1 AND channel = 'whatsapp'
+    AND (delivery_status IS NULL OR (?2 = 'read' AND delivery_status = 'delivered'))`;
+
 export async function recordDeliveryStatus(
   db: D1Database,
   providerMessageId: string,
@@ -76,13 +84,7 @@ export async function recordDeliveryStatus(
 ): Promise<boolean> {
   const failed = status === "failed" || status === "undelivered";
   const { meta } = await db
-    .prepare(
-      `UPDATE reminders SET delivery_status = ?2, updated_at = ?4,
-         status = CASE WHEN ?3 THEN 'failed' ELSE status END,
-         last_error = CASE WHEN ?3 THEN ?5 ELSE last_error END
-       WHERE provider_message_id = ?1 AND channel = 'whatsapp'
-         AND (delivery_status IS NULL OR (?2 = 'read' AND delivery_status = 'delivered'))`,
-    )
+    .prepare(recordDeliveryStatusSql)
     .bind(providerMessageId, status, failed ? 1 : 0, now, `twilio_${status}${errorCode ? ` ${errorCode}` : ""}`)
     .run();
   return meta.changes > 0;

@@ -4,16 +4,15 @@
  *
  * The rule, per offset (minutes before the start), checked in this order:
  * 1. At or after the start nothing is sent: `appointment_started`.
- * 2. An offset the ledger already holds is not sent again: `already_sent`.
- * 3. Before its due time (start − offset) it is scheduled for that time.
- * 4. Once a smaller offset is also due, only the smallest applies; the rest are
+ * 2. Before its due time (start − offset) it is scheduled for that time.
+ * 3. Once a smaller offset is also due, only the smallest applies; the rest are
  *    `superseded_by_later_reminder`. This is what keeps a "tomorrow" message from arriving an
  *    hour before the session after downtime or a late booking.
- * 5. It is sent only inside its grace window after the due time (see `graceWindowSeconds`);
+ * 4. It is sent only inside its grace window after the due time (see `graceWindowSeconds`);
  *    later it is `grace_window_passed`, because a stale reminder misleads more than none.
  */
 
-export type SkipReason = "appointment_started" | "already_sent" | "superseded_by_later_reminder" | "grace_window_passed";
+export type SkipReason = "appointment_started" | "superseded_by_later_reminder" | "grace_window_passed";
 
 export type ReminderDecision =
   | { offsetMinutes: number; action: "send" }
@@ -27,8 +26,6 @@ export interface ReminderPlanInput {
   now: number;
   /** Minutes before the start, as from `parseReminderOffsets`. */
   offsets: readonly number[];
-  /** Offsets already delivered or recorded for this appointment's current start. */
-  alreadySent?: readonly number[];
 }
 
 const MIN_GRACE_SECONDS = 10 * 60;
@@ -51,13 +48,12 @@ export function graceWindowSeconds(offsetMinutes: number): number {
  * planReminders({ startsAt, now: startsAt - 30 * 60, offsets: [1440, 60, 15] })
  * // 1440 superseded_by_later_reminder, 60 grace_window_passed, 15 schedule at startsAt - 900
  */
-export function planReminders({ startsAt, now, offsets, alreadySent = [] }: ReminderPlanInput): ReminderDecision[] {
+export function planReminders({ startsAt, now, offsets }: ReminderPlanInput): ReminderDecision[] {
   const dueAt = (offsetMinutes: number) => startsAt - offsetMinutes * 60;
   const smallestDue = Math.min(...offsets.filter((offset) => dueAt(offset) <= now));
   return offsets.map((offsetMinutes): ReminderDecision => {
     const skip = (reason: SkipReason): ReminderDecision => ({ offsetMinutes, action: "skip", reason });
     if (now >= startsAt) return skip("appointment_started");
-    if (alreadySent.includes(offsetMinutes)) return skip("already_sent");
     if (now < dueAt(offsetMinutes)) return { offsetMinutes, action: "schedule", sendAt: dueAt(offsetMinutes) };
     if (offsetMinutes > smallestDue) return skip("superseded_by_later_reminder");
     if (now >= dueAt(offsetMinutes) + graceWindowSeconds(offsetMinutes)) return skip("grace_window_passed");

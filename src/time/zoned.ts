@@ -14,11 +14,7 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Formats an instant in a zone; formatters are cached because constructing one is costly. */
-export function formatInZone(epochSeconds: number, timeZone: string, options: Intl.DateTimeFormatOptions, locale = "en-US"): string {
-  return zonedFormatter(timeZone, options, locale).format(new Date(epochSeconds * 1000));
-}
-
+/** An instant's date and time fields in a zone; formatters are cached because constructing one is costly. */
 export function formatPartsInZone(epochSeconds: number, timeZone: string, options: Intl.DateTimeFormatOptions, locale = "en-US") {
   const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
   for (const part of zonedFormatter(timeZone, options, locale).formatToParts(new Date(epochSeconds * 1000))) {

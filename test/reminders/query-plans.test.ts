@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { insertPlannedSql, unplannedAppointmentsSql } from "../../src/reminders/ledger";
 import { claimOpenRowsSql } from "../../src/reminders/ledger-claims";
+import { recordDeliveryStatusSql } from "../../src/reminders/ledger-outcomes";
 
 async function plan(sql: string, ...values: unknown[]): Promise<string> {
   const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
@@ -35,10 +36,7 @@ describe("reminder query plans", () => {
   });
 
   it("finds a status callback's row by message SID", async () => {
-    const detail = await plan(
-      "UPDATE reminders SET delivery_status = 'read' WHERE provider_message_id = ? AND channel = 'whatsapp'",
-      "SM1",
-    );
+    const detail = await plan(recordDeliveryStatusSql, "SM1", "read", 0, 0, null);
     expect(detail).toContain("USING INDEX reminders_provider_message (provider_message_id=?)");
   });
 });

@@ -12,3 +12,12 @@ export function useOutboundStandIn() {
   afterAll(() => server.close());
   return server;
 }
+
+/**
+ * The form a provider call sent (Twilio's APIs take application/x-www-form-urlencoded). Read as
+ * bytes: workerd warns about `text()` on a body it cannot tell is text, and a warning per request
+ * would bury real ones.
+ */
+export async function sentForm(request: { arrayBuffer(): Promise<ArrayBuffer> }): Promise<URLSearchParams> {
+  return new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()));
+}

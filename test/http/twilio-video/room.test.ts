@@ -3,7 +3,7 @@ import { HttpResponse, http } from "msw";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callJson, withSettings } from "../../support/api";
 import { createAppointment, createUser, type UserFixture } from "../../support/fixtures";
-import { useOutboundStandIn } from "../../support/outbound";
+import { sentForm, useOutboundStandIn } from "../../support/outbound";
 
 const outbound = useOutboundStandIn();
 const rooms = "https://video.twilio.stand-in/v1/Rooms";
@@ -26,7 +26,7 @@ function roomsApi(answer: (form: URLSearchParams) => Response) {
   const sent: Sent[] = [];
   outbound.use(
     http.post(rooms, async ({ request }) => {
-      const form = new URLSearchParams(await request.text());
+      const form = await sentForm(request);
       sent.push({
         authorization: request.headers.get("authorization"),
         contentType: request.headers.get("content-type"),

@@ -44,13 +44,15 @@ describe("buildAgoraRtcToken", () => {
     expect(publisher.length - subscriber.length).toBe(3 * 6);
   });
 
+  const badCredentials = "Agora app ID and app certificate must be 32 hex characters";
+  const badUid = "Agora uid must be an unsigned 32-bit integer";
   it.each([
-    ["a short app ID", { appId: "970ca35de60c" }],
-    ["a non-hex certificate", { appCertificate: "z".repeat(32) }],
-    ["a negative uid", { uid: -1 }],
-    ["a uid past 32 bits", { uid: 2 ** 32 }],
-    ["a fractional uid", { uid: 1.5 }],
-  ])("refuses %s", async (_, override) => {
-    await expect(buildAgoraRtcToken({ ...input, ...override })).rejects.toThrow();
+    ["a short app ID", { appId: "970ca35de60c" }, badCredentials],
+    ["a non-hex certificate", { appCertificate: "z".repeat(32) }, badCredentials],
+    ["a negative uid", { uid: -1 }, badUid],
+    ["a uid past 32 bits", { uid: 2 ** 32 }, badUid],
+    ["a fractional uid", { uid: 1.5 }, badUid],
+  ])("refuses %s", async (_, override, message) => {
+    await expect(buildAgoraRtcToken({ ...input, ...override })).rejects.toThrow(new Error(message));
   });
 });

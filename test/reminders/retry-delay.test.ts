@@ -29,12 +29,11 @@ describe("classifySendFailure", () => {
 });
 
 describe("retryDelaySeconds", () => {
-  it("doubles from 15 seconds and stops at 5 minutes, the same every time", () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 20].map(retryDelaySeconds)).toEqual([15, 30, 60, 120, 240, 300, 300, 300]);
-    expect(retryDelaySeconds(3)).toBe(retryDelaySeconds(3));
+  it("doubles from 15 seconds and stops at 5 minutes, inside the 15-minute reminder's grace window", () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 20].map((attempt) => retryDelaySeconds(attempt))).toEqual([15, 30, 60, 120, 240, 300, 300, 300]);
   });
 
   it.each([0, -1, 1.5, Number.NaN])("rejects attempt %s", (attempt) => {
-    expect(() => retryDelaySeconds(attempt)).toThrow(RangeError);
+    expect(() => retryDelaySeconds(attempt)).toThrow(new RangeError(`attempt must be a whole number from 1, got ${attempt}`));
   });
 });
