@@ -43,13 +43,17 @@ export const testSettings = {
  * the developer's .dev.vars (or .env), so a local secret can never change a test's result.
  */
 export function testSettingsEnvFile(overrides: Partial<Record<keyof typeof testSettings, string>> = {}): string {
-  const path = join(mkdtempSync(join(tmpdir(), "telehealth-tests-")), "test-settings.env");
-  const settings = { ...testSettings, ...overrides };
-  writeFileSync(
-    path,
-    Object.entries(settings)
-      .map(([name, value]) => `${name}=${JSON.stringify(value)}\n`)
-      .join(""),
-  );
+  const text = Object.entries({ ...testSettings, ...overrides })
+    .map(([name, value]) => `${name}=${JSON.stringify(value)}\n`)
+    .join("");
+  let path = envFiles.get(text);
+  if (!path) {
+    path = join(mkdtempSync(join(tmpdir(), "telehealth-tests-")), "test-settings.env");
+    writeFileSync(path, text);
+    envFiles.set(text, path);
+  }
   return path;
 }
+
+// One file per set of settings and process: wrangler asks for the settings once per test file.
+const envFiles = new Map<string, string>();
