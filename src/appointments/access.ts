@@ -1,6 +1,6 @@
 import type { Caller } from "../base/caller";
 import { ApiError, notFound } from "../base/errors";
-import { type AppointmentWithParties, findAppointment } from "./queries";
+import { type AppointmentWithParties, findAppointment, findAppointmentByRoom } from "./queries";
 
 /**
  * Who may reach a session: its two parties, and admins where `admins` says so (they may read
@@ -16,14 +16,15 @@ export type SessionAccess = {
 
 const appointmentWording = { notFound: "Appointment not found", denied: "Permission denied" };
 
+type Parties = Pick<AppointmentWithParties, "psychologist_id" | "patient_id">;
+
+export function isParty(appointment: Parties, userId: number): boolean {
+  return appointment.psychologist_id === userId || appointment.patient_id === userId;
+}
+
 /** The one rule for "may this caller see or enter this session", for rows already read. */
-export function mayAccess(
-  appointment: Pick<AppointmentWithParties, "psychologist_id" | "patient_id">,
-  caller: Caller,
-  { admins }: Pick<SessionAccess, "admins">,
-): boolean {
-  const isParty = appointment.psychologist_id === caller.id || appointment.patient_id === caller.id;
-  return isParty || (admins && caller.role === "admin");
+export function mayAccess(appointment: Parties, caller: Pick<Caller, "id" | "role">, { admins }: Pick<SessionAccess, "admins">): boolean {
+  return isParty(appointment, caller.id) || (admins && caller.role === "admin");
 }
 
 /**
@@ -42,4 +43,14 @@ export async function appointmentForCaller(
   if (!appointment || (access.isSession && !access.isSession(appointment))) throw notFound(wording.notFound);
   if (!mayAccess(appointment, caller, access)) throw new ApiError(403, wording.denied);
   return appointment;
+}
+
+/**
+ * The session behind a room name, for one of its parties (`mayAccess`, admins not included).
+ * A stranger gets the same 404 as an unknown room, so room names cannot be probed.
+ */
+export async function sessionForParty(db: D1Database, roomName: string, caller: Caller): Promise<AppointmentWithParties> {
+  const session = await findAppointmentByRoom(db, roomName);
+  if (!session || !mayAccess(session, caller, { admins: false })) throw notFound("Video session not found");
+  return session;
 }

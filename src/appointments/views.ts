@@ -4,7 +4,7 @@ import { joinWindow, sessionEndsAt, sessionStatus } from "./join-window";
 import type { AppointmentWithParties } from "./queries";
 
 export function meetingUrl(meetingBaseUrl: string, videoRoomId: string | null): string | null {
-  return videoRoomId ? `${meetingBaseUrl.replace(/\/+$/, "")}/video-session/${videoRoomId}` : null;
+  return videoRoomId ? `${meetingBaseUrl}/video-session/${encodeURIComponent(videoRoomId)}` : null;
 }
 
 export function sessionTiming(row: AppointmentWithParties) {

@@ -12,7 +12,8 @@ export function requireCaller(tokenFrom: (request: Request) => string | undefine
   return createMiddleware<AppEnv>(async function requireCaller(c, next) {
     const token = tokenFrom(c.req.raw);
     if (!token) throw unauthorized("Authentication credentials were not provided");
-    const caller = await verifyCallerToken(token, c.get("config").jwt);
+    const config = c.get("config");
+    const caller = await verifyCallerToken(token, { ...config.jwt, sessionSecret: config.sessionLinkSecret });
     c.set("caller", caller);
     await next();
   });

@@ -1,21 +1,19 @@
-import jwt from "@tsndr/cloudflare-worker-jwt";
+import type jwt from "@tsndr/cloudflare-worker-jwt";
 import type { Caller } from "../base/caller";
 import { unauthorized } from "../base/errors";
 import { fromBase64 } from "../crypto/encoding";
 import { callerFromClaims } from "./claims";
 import { findJwksKey } from "./jwks";
+import { verifiedPayload } from "./jwt-payload";
+import { sessionTokenKid, verifySessionToken } from "./session-token";
 
 export type TokenConfig = {
   secret: string;
+  /** Verifies the session-scoped tokens this service issues for personal join links. */
+  sessionSecret?: string;
   issuer?: string;
   audience?: string;
   jwksUrl?: string;
-};
-
-const verificationFailures: Record<string, string> = {
-  EXPIRED: "Token has expired",
-  NOT_YET_VALID: "Token is not yet valid",
-  INVALID_SIGNATURE: "Invalid token: bad signature",
 };
 
 const asymmetricAlgorithms = new Set(["RS256", "ES256"]);
@@ -27,6 +25,7 @@ const asymmetricAlgorithms = new Set(["RS256", "ES256"]);
  */
 export async function verifyCallerToken(token: string, config: TokenConfig, now = Math.floor(Date.now() / 1000)): Promise<Caller> {
   const header = decodeHeader(token);
+  if (header.kid === sessionTokenKid) return verifySessionToken(token, config.sessionSecret ?? "", now);
   const algorithm = header.alg;
   let key: Parameters<typeof jwt.verify>[1];
   if (algorithm === "HS256") {
@@ -38,14 +37,7 @@ export async function verifyCallerToken(token: string, config: TokenConfig, now 
     throw unauthorized("Invalid token: unsupported algorithm");
   }
 
-  const verified = await jwt.verify(token, key, { algorithm, throwError: true }).catch((err: unknown) => {
-    throw unauthorized(verificationFailures[err instanceof Error ? err.message : ""] ?? "Invalid token");
-  });
-  const payload = (verified?.payload ?? {}) as Record<string, unknown>;
-
-  if (typeof payload.exp !== "number") throw unauthorized("Invalid token: missing exp");
-  // The library skips its expiry check for a falsy `exp`, so `exp: 0` would never expire.
-  if (payload.exp <= now) throw unauthorized(verificationFailures.EXPIRED!);
+  const payload = await verifiedPayload(token, key, algorithm, now);
   if (config.issuer && payload.iss !== config.issuer) throw unauthorized("Invalid token: wrong issuer");
   if (config.audience && !audienceMatches(payload.aud, config.audience)) throw unauthorized("Invalid token: wrong audience");
 

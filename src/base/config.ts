@@ -27,6 +27,14 @@ export interface Config {
   /** Minutes before the start, distinct, largest first. */
   reminderOffsets: readonly number[];
   jwt: { secret: string; issuer?: string; audience?: string; jwksUrl?: string };
+  /**
+   * Signs personal join links and the session-scoped tokens they are redeemed for:
+   * SESSION_LINK_SECRET, or when unset a key derived from JWT_SECRET (a different HMAC key, so
+   * neither kind of token passes for the other). Empty when neither is set.
+   */
+  sessionLinkSecret: string;
+  /** Origins of practices' own front ends that may call the API from a browser. */
+  corsAllowedOrigins: readonly string[];
   twilio: {
     apiBaseUrl: string;
     videoBaseUrl: string;
@@ -96,6 +104,13 @@ export function parseConfig(env: Settings): Config {
   const offsets = reminderOffsets(text("REMINDER_OFFSETS"));
   if ("invalid" in offsets) problems.push(offsets.invalid);
   const publicBaseUrl = url("PUBLIC_BASE_URL");
+  const origins = (text("CORS_ALLOWED_ORIGINS") ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  const badOrigin = origins.find((origin) => !isOrigin(origin));
+  if (badOrigin !== undefined)
+    problems.push(`CORS_ALLOWED_ORIGINS must list origins like https://practice.example.com, comma-separated; "${badOrigin}" is not one`);
   const timezone = text("DEFAULT_TIMEZONE") ?? "UTC";
   if (!isValidTimeZone(timezone)) problems.push("DEFAULT_TIMEZONE must be an IANA time zone such as Europe/London");
   const config: Config = {
@@ -110,6 +125,8 @@ export function parseConfig(env: Settings): Config {
       audience: text("JWT_AUDIENCE"),
       jwksUrl: text("JWT_JWKS_URL"),
     },
+    sessionLinkSecret: text("SESSION_LINK_SECRET") ?? (text("JWT_SECRET") ? `session-links:${text("JWT_SECRET")}` : ""),
+    corsAllowedOrigins: origins,
     twilio: {
       apiBaseUrl: url("TWILIO_API_BASE_URL", "https://api.twilio.com"),
       videoBaseUrl: url("TWILIO_VIDEO_BASE_URL", "https://video.twilio.com"),
@@ -218,6 +235,11 @@ function roomMaxParticipants(setting: string | undefined): number | Invalid {
   return Number.isInteger(count) && count >= 2 && count <= 50
     ? count
     : { invalid: "TWILIO_ROOM_MAX_PARTICIPANTS must be a whole number from 2 to 50" };
+}
+
+/** `scheme://host[:port]` and nothing more: what a browser sends as `Origin`. */
+function isOrigin(value: string): boolean {
+  return URL.canParse(value) && new URL(value).origin === value && /^https?:/.test(value);
 }
 
 function isVideoProvider(value: string): value is VideoProvider {

@@ -40,3 +40,14 @@ export async function hmacMatches(
   const key = await hmacKey(secret, hash);
   return crypto.subtle.verify("HMAC", key, received, typeof data === "string" ? utf8(data) : data);
 }
+
+/**
+ * Compares two byte strings without an early exit, for MACs that are truncated (WebCrypto's
+ * verify takes only the whole MAC). The length is not secret.
+ */
+export function equalInConstantTime(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
+  return difference === 0;
+}

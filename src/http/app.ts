@@ -5,14 +5,17 @@ import { errorResponse } from "../base/errors";
 import { createRouter } from "../base/router";
 import { webhookRoutes } from "../webhooks/routes";
 import { appointmentRoutes } from "./appointments";
+import { corsForAllowedOrigins } from "./cors";
 import { mountDocs } from "./docs/routes";
 import { healthRoutes } from "./health";
 import { outboxRoutes } from "./outbox";
 import { roomRoutes } from "./room-status";
 import { scheduleRoutes } from "./schedules";
+import { requireSessionScope } from "./session-scope";
 import { twilioVideoRoutes } from "./twilio-video/routes";
 import { userRoutes } from "./users";
 import { videoCallRoutes } from "./video-calls/routes";
+import { videoSessionRoutes } from "./video-sessions/routes";
 
 /** The HTTP surface: every capability's routes mounted at the paths the front ends call. */
 export const app = createRouter();
@@ -23,9 +26,22 @@ app.use(async (c, next) => {
   await next();
 });
 
-// Every /api route needs the caller's JWT, except webhooks: there the provider's signature is the auth.
+// Practices' own front ends on the allow-list; a preflight is answered before authentication.
+app.use("/api/*", corsForAllowedOrigins());
+
+/**
+ * Every /api route needs the caller's JWT (or a session token from a redeemed join link, which
+ * reaches its own session's routes only), except where something else authenticates the request:
+ * webhooks carry their provider's signature, and redeeming a join link carries its signed key.
+ */
 const authenticate = requireCaller();
-app.use("/api/*", async (c, next) => (c.req.path.startsWith("/api/webhooks/") ? next() : authenticate(c, next)));
+const isPublic = (path: string) => path.startsWith("/api/webhooks/") || /^\/api\/video-sessions\/[^/]+\/redeem\/$/.test(path);
+app.use("/api/*", async (c, next) => {
+  if (isPublic(c.req.path)) return next();
+  await authenticate(c, async () => {
+    await requireSessionScope(c, next);
+  });
+});
 
 // Providers' payloads are small; anything bigger is not theirs.
 app.use("/api/webhooks/*", bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: "Payload too large" }, 413) }));
@@ -37,6 +53,7 @@ app.route("/", scheduleRoutes);
 app.route("/", roomRoutes);
 app.route("/", twilioVideoRoutes);
 app.route("/", videoCallRoutes);
+app.route("/", videoSessionRoutes);
 app.route("/", appointmentRoutes);
 app.route("/", webhookRoutes);
 app.route("/", outboxRoutes);

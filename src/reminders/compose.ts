@@ -2,6 +2,7 @@ import { meetingUrl } from "../appointments/views";
 import type { Config } from "../base/config";
 import type { EmailMessage } from "../providers/email/postmark";
 import type { WhatsAppMessage } from "../providers/twilio/messages-client";
+import { personalJoinLink } from "../video/join-links";
 import { appointmentIcsUid, buildIcs, type IcsPerson } from "./ics";
 import type { ClaimedMessage } from "./ledger-claims";
 import {
@@ -43,13 +44,15 @@ export function composeSettings(config: Config): ComposeSettings {
  * appointment. Booking, reschedule and cancellation emails carry the calendar invite (REQUEST,
  * or CANCEL), with the appointment's stable UID and the row's invite revision as SEQUENCE.
  */
-export function composeMessage(message: ClaimedMessage, settings: ComposeSettings, now: number): OutgoingMessage {
+export function composeMessage(message: ClaimedMessage, settings: ComposeSettings, now: number, joinKey?: string): OutgoingMessage {
+  const link = meetingUrl(settings.meetingBaseUrl, message.video_room_id);
   const input: AppointmentMessageInput = {
     recipient: { name: message.recipient_name, role: message.recipient_role, timezone: message.recipient_timezone },
     otherParty: { name: message.other_name, role: message.recipient_role === "psychologist" ? "patient" : "psychologist" },
     startsAt: message.starts_at,
     durationMinutes: message.duration_minutes,
-    meetingUrl: meetingUrl(settings.meetingBaseUrl, message.video_room_id) ?? "",
+    // The recipient's own link: their key opens the session without a login, for them alone.
+    meetingUrl: link && joinKey ? personalJoinLink(link, joinKey) : (link ?? ""),
     serviceName: message.service_name,
   };
   const rendered = renderFor(message, input, now);
@@ -100,7 +103,8 @@ function calendarInvite(
     durationMinutes: message.duration_minutes,
     summary: `${message.service_name?.trim() || "Appointment"} with ${displayName(input.otherParty)}`,
     description: method === "CANCEL" ? "This appointment has been cancelled." : `Join the video session: ${input.meetingUrl}`,
-    url: input.meetingUrl,
+    // A cancelled session's link opens nothing (its key is void), so the cancel carries none.
+    ...(method === "CANCEL" ? {} : { url: input.meetingUrl }),
     organizer: parseMailbox(settings.emailFrom),
     attendee: { name: message.recipient_name, email: message.recipient_email },
     now,

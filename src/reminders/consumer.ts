@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { Config } from "../base/config";
 import { errorKind } from "../base/errors";
 import { nowSeconds } from "../time/iso";
+import { joinKeyFor, signJoinKey } from "../video/join-links";
 import { type ComposeSettings, composeMessage, composeSettings } from "./compose";
 import { type ClaimedMessage, claimRowsForSending, findRowStates, loadClaimedMessages } from "./ledger-claims";
 import { type RowOutcome, recordOutcome, recordRetriesExhausted } from "./ledger-outcomes";
@@ -49,7 +50,12 @@ export async function sendReminderBatch(batch: MessageBatch<unknown>, db: D1Data
   if (unclaimed.length > 0) tally.duplicate += await settleUnclaimed(db, unclaimed, messagesByRow, now);
   if (claimed.size === 0) return logBatch(tally);
 
-  const context = { offsets: config.reminderOffsets, settings: composeSettings(config), deliver: deliveryFor(config, db) };
+  const context = {
+    offsets: config.reminderOffsets,
+    settings: composeSettings(config),
+    deliver: deliveryFor(config, db),
+    linkSecret: config.sessionLinkSecret,
+  };
   const rows = new Map((await loadClaimedMessages(db, [...claimed])).map((row) => [row.id, row]));
   await Promise.all(
     [...claimed].map(async (id) => {
@@ -82,22 +88,29 @@ export async function sendReminderBatch(batch: MessageBatch<unknown>, db: D1Data
   logBatch(tally);
 }
 
-type SendContext = { offsets: readonly number[]; settings: ComposeSettings; deliver: Deliver };
+type SendContext = { offsets: readonly number[]; settings: ComposeSettings; deliver: Deliver; linkSecret: string };
 
 /** Decides, composes and sends one claimed row; never throws for a provider's failure. */
 async function sendClaimed(
   row: ClaimedMessage,
-  { offsets, settings, deliver }: SendContext,
+  { offsets, settings, deliver, linkSecret }: SendContext,
   attempt: number,
   now: number,
 ): Promise<RowOutcome> {
   const decision = sendDecision(row, offsets, now);
   if (decision.action === "skip") return { status: "skipped", reason: decision.reason };
   if (decision.action === "wait") return { status: "retry", error: "not_due_yet", retryAt: decision.at };
-  const result = await deliver(composeMessage(row, settings, now), row.id, now);
+  const result = await deliver(composeMessage(row, settings, now, await recipientJoinKey(row, linkSecret)), row.id, now);
   if (result.ok) return { status: "sent", providerMessageId: result.providerMessageId };
   if (result.verdict === "permanent") return { status: "failed", error: result.error };
   return { status: "retry", error: result.error, retryAt: now + retryDelaySeconds(attempt) };
+}
+
+/** The recipient's join key, for every message that links to the session (a cancellation opens nothing). */
+async function recipientJoinKey(row: ClaimedMessage, secret: string): Promise<string | undefined> {
+  if (row.kind === "cancelled" || !row.video_room_id || !secret) return undefined;
+  const session = { appointmentId: row.appointment_id, startsAt: row.starts_at, durationMinutes: row.duration_minutes };
+  return signJoinKey(joinKeyFor(session, row.recipient_id), secret);
 }
 
 function settle(message: Message<unknown>, outcome: RowOutcome, now: number): void {

@@ -23,7 +23,8 @@ export interface IcsInput {
   durationMinutes: number;
   summary: string;
   description: string;
-  url: string;
+  /** The recipient's own join link; none on a cancel, since the session no longer opens. */
+  url?: string;
   organizer: IcsPerson;
   attendee: IcsPerson;
   /** Unix seconds; becomes DTSTAMP. */
@@ -60,8 +61,7 @@ export function buildIcs(input: IcsInput): string {
     `SUMMARY:${escapeText(input.summary)}`,
     `DESCRIPTION:${escapeText(input.description)}`,
     // Several clients show LOCATION but not URL; the video link is where the session happens.
-    `LOCATION:${escapeText(input.url)}`,
-    `URL:${input.url}`,
+    ...(input.url ? [`LOCATION:${escapeText(input.url)}`, `URL:${input.url}`] : []),
     `ORGANIZER;CN=${paramValue(input.organizer.name)}:${mailto(input.organizer.email)}`,
     `ATTENDEE;CN=${paramValue(input.attendee.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:${mailto(input.attendee.email)}`,
     `STATUS:${input.method === "CANCEL" ? "CANCELLED" : "CONFIRMED"}`,

@@ -14,8 +14,8 @@ import {
   ledgerLines,
   ledgerRows,
   MINUTE,
-  meetingUrlOf,
   parties,
+  personalMeetingUrlOf,
   providerStandIns,
   runCron,
   useEmptyLedger,
@@ -49,7 +49,7 @@ describe("the reminder consumer", () => {
       otherParty: { name: "Alan Smith", role: "psychologist" },
       startsAt: appointment.starts_at,
       durationMinutes: 50,
-      meetingUrl: meetingUrlOf(appointment),
+      meetingUrl: await personalMeetingUrlOf(appointment, appointment.patient_id),
       serviceName: "Individual Therapy",
     });
     const toPatient = twilio.requests.find((r) => r.form.To === "whatsapp:+15550000201")!;
@@ -124,7 +124,7 @@ describe("the reminder consumer", () => {
         "1": "Jane Doe",
         "2": "Dr. Alan Smith",
         "3": localWhen(appointment.starts_at, "Europe/Berlin"),
-        "4": meetingUrlOf(appointment),
+        "4": await personalMeetingUrlOf(appointment, appointment.patient_id),
       }),
       StatusCallback: "https://video-edge.example.com/api/webhooks/twilio/messages",
     });
@@ -294,7 +294,7 @@ describe("the reminder consumer", () => {
     expect(psychologistWhatsApp).toContain(
       "Hi Alan Smith, your appointment is tomorrow:\nWhen: Sunday, November 1 at 3:00 PM\nWith: Jane Doe",
     );
-    expect(psychologistWhatsApp).toContain(meetingUrlOf(appointment));
+    expect(psychologistWhatsApp).toContain(await personalMeetingUrlOf(appointment, appointment.psychologist_id));
   });
 });
 

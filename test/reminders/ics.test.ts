@@ -59,6 +59,12 @@ describe("buildIcs", () => {
     expect(lines).not.toContain("STATUS:CONFIRMED");
   });
 
+  it("leaves out LOCATION and URL when the invite carries no link (a cancel)", () => {
+    const lines = buildIcs({ ...invite, method: "CANCEL", sequence: 2, url: undefined }).split("\r\n");
+    expect(lines.filter((line) => /^(LOCATION|URL)[:;]/.test(line))).toEqual([]);
+    expect(lines).toContain("STATUS:CANCELLED");
+  });
+
   it("escapes backslash, semicolon, comma and line breaks in TEXT values", () => {
     const ics = unfold(
       buildIcs({ ...invite, summary: "Session; Smith, A. \\ notes", description: "Line one\nLine two\r\nLine three: done" }),

@@ -5,6 +5,7 @@ import { noticeAppointmentChange } from "../../src/reminders/notices";
 import { callJson } from "../support/api";
 import { isoInMinutes } from "../support/fixtures";
 import { useOutboundStandIn } from "../support/outbound";
+import { isoOf } from "../support/time";
 import {
   appointmentAt,
   decodeBase64Utf8,
@@ -23,7 +24,6 @@ const outbound = useOutboundStandIn();
 const { twilio, postmark } = providerStandIns(outbound);
 useEmptyLedger();
 
-const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace(".000Z", "Z");
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** Delivers the appointment's pending rows of one kind, as the queue would. */
@@ -52,7 +52,7 @@ describe("booking, reschedule and cancellation notices", () => {
       as: who.psychologist,
       body: {
         patient_id: who.patient.id,
-        appointment_date: iso(startsAt),
+        appointment_date: isoOf(startsAt),
         duration_minutes: 50,
         session_type: "telehealth",
         service_name: "Intake",
@@ -77,7 +77,7 @@ describe("booking, reschedule and cancellation notices", () => {
     expect(invite).toMatchObject({ Name: "invite.ics", ContentType: "text/calendar; charset=utf-8; method=REQUEST" });
     expect(invite.text).toContain("METHOD:REQUEST\r\n");
     expect(invite.text).toContain(`UID:appointment-${appointment.id}@video-edge.example.com\r\nSEQUENCE:0\r\n`);
-    expect(invite.text).toContain(`DTSTART:${iso(startsAt).replace(/[-:]/g, "")}\r\n`);
+    expect(invite.text).toContain(`DTSTART:${isoOf(startsAt).replace(/[-:]/g, "")}\r\n`);
     expect(invite.text).toContain("SUMMARY:Intake with Dr. Alan Smith\r\n");
     expect((await ledgerRows(appointment.id)).map((row) => row.status)).toEqual(["sent", "sent", "sent", "sent"]);
   });
@@ -106,7 +106,7 @@ describe("booking, reschedule and cancellation notices", () => {
     const { status } = await callJson(`/api/appointments/${appointment.id}/`, {
       method: "PATCH",
       as: who.patient,
-      body: { appointment_date: iso(newStart) },
+      body: { appointment_date: isoOf(newStart) },
     });
     expect(status).toBe(200);
 
@@ -135,7 +135,7 @@ describe("booking, reschedule and cancellation notices", () => {
       await callJson(`/api/appointments/${appointment.id}/`, {
         method: "PATCH",
         as: who.psychologist,
-        body: { appointment_date: iso(date) },
+        body: { appointment_date: isoOf(date) },
       });
     }
     // The 24-hour reminders again, and the latest reschedule notices (the first ones were superseded).
@@ -152,12 +152,12 @@ describe("booking, reschedule and cancellation notices", () => {
     const { body } = await callJson("/api/appointments/", {
       method: "POST",
       as: who.psychologist,
-      body: { patient_id: who.patient.id, appointment_date: iso(startsAt), duration_minutes: 50, session_type: "telehealth" },
+      body: { patient_id: who.patient.id, appointment_date: isoOf(startsAt), duration_minutes: 50, session_type: "telehealth" },
     });
     await callJson(`/api/appointments/${body.id}/`, {
       method: "PATCH",
       as: who.psychologist,
-      body: { appointment_date: iso(startsAt + HOUR) },
+      body: { appointment_date: isoOf(startsAt + HOUR) },
     });
     await callJson(`/api/appointments/${body.id}/`, { method: "PATCH", as: who.patient, body: { status: "cancelled" } });
     const appointment = (await findAppointment(env.DB, body.id))!;
@@ -198,7 +198,7 @@ describe("booking, reschedule and cancellation notices", () => {
     const { body } = await callJson("/api/appointments/", {
       method: "POST",
       as: who.psychologist,
-      body: { patient_id: who.patient.id, appointment_date: iso(freshStart()), duration_minutes: 50, session_type: "in_person" },
+      body: { patient_id: who.patient.id, appointment_date: isoOf(freshStart()), duration_minutes: 50, session_type: "in_person" },
     });
     expect(await ledgerRows(body.id)).toEqual([]);
   });

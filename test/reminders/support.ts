@@ -7,8 +7,9 @@ import { handleReminderQueue, REMINDERS_QUEUE } from "../../src/reminders/consum
 import { runReminderCron } from "../../src/reminders/cron";
 import type { ReminderQueueMessage } from "../../src/reminders/enqueue";
 import type { ReminderRow } from "../../src/reminders/ledger";
+import { joinKeyFor, personalJoinLink, signJoinKey } from "../../src/video/join-links";
 import { createUser, type UserFixture } from "../support/fixtures";
-import type { useOutboundStandIn } from "../support/outbound";
+import { sentForm, type useOutboundStandIn } from "../support/outbound";
 
 export const MINUTE = 60;
 export const HOUR = 3600;
@@ -79,6 +80,12 @@ export async function appointmentAt(
 
 export function meetingUrlOf(appointment: AppointmentRow): string {
   return `https://practice.example.com/video-session/${appointment.video_room_id}`;
+}
+
+/** The meeting link a reminder gives one party: with their own join key in its fragment. */
+export async function personalMeetingUrlOf(appointment: AppointmentRow, userId: number): Promise<string> {
+  const session = { appointmentId: appointment.id, startsAt: appointment.starts_at, durationMinutes: appointment.duration_minutes };
+  return personalJoinLink(meetingUrlOf(appointment), await signJoinKey(joinKeyFor(session, userId), env.SESSION_LINK_SECRET));
 }
 
 export async function ledgerRows(appointmentId: number): Promise<ReminderRow[]> {
@@ -179,7 +186,7 @@ export function providerStandIns(server: ReturnType<typeof useOutboundStandIn>) 
     postmark.requests.length = postmark.scripted.length = 0;
     server.use(
       http.post("https://api.twilio.stand-in/2010-04-01/Accounts/:accountSid/Messages.json", async ({ request }) => {
-        const form = Object.fromEntries(new URLSearchParams(await request.text()));
+        const form = Object.fromEntries(await sentForm(request));
         twilio.requests.push({
           path: new URL(request.url).pathname,
           authorization: request.headers.get("authorization"),

@@ -3,11 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { decodeJwt, verifiesHs256 } from "../../providers/twilio/decode-jwt";
 import { callJson } from "../../support/api";
 import { createAppointment, createUser, type UserFixture } from "../../support/fixtures";
+import { isoOf } from "../../support/time";
 
 let psychologist: UserFixture, patient: UserFixture, stranger: UserFixture;
 const admin = { id: 1, email: "admin@example.com", role: "admin" as const };
 const refreshPath = (id: number) => `/api/appointments/video-token-refresh/${id}/`;
-const isoOf = (seconds: number) => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
 
 beforeAll(async () => {
   [psychologist, patient, stranger] = await Promise.all([createUser("psychologist"), createUser("patient"), createUser("patient")]);

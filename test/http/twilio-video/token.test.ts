@@ -3,11 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { decodeJwt, verifiesHs256 } from "../../providers/twilio/decode-jwt";
 import { call, callJson, withSettings } from "../../support/api";
 import { createAppointment, createUser, type UserFixture } from "../../support/fixtures";
+import { isoOf } from "../../support/time";
 
 let psychologist: UserFixture, patient: UserFixture, otherPsychologist: UserFixture, otherPatient: UserFixture;
 const admin = { id: 1, email: "admin@example.com", role: "admin" as const };
 const tokenPath = (id: number) => `/api/appointments/video-token/${id}/`;
-const isoOf = (seconds: number) => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
 
 beforeAll(async () => {
   [psychologist, patient, otherPsychologist, otherPatient] = await Promise.all([

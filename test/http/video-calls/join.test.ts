@@ -2,11 +2,11 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callJson, withSettings } from "../../support/api";
 import { createAppointment, createUser, isoInMinutes, type UserFixture } from "../../support/fixtures";
+import { isoOf } from "../../support/time";
 import { readAgoraToken } from "./read-agora-token";
 
 const calls = "/api/v1/video/video-calls/";
 const admin = { id: 1, email: "admin@example.com", role: "admin" as const };
-const isoOf = (seconds: number) => new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
 const secondsOf = (iso: string) => Date.parse(iso) / 1000;
 
 let doctor: UserFixture, patient: UserFixture, stranger: UserFixture;

@@ -1,0 +1,25 @@
+import jwt from "@tsndr/cloudflare-worker-jwt";
+import { unauthorized } from "../base/errors";
+
+const verificationFailures: Record<string, string> = {
+  EXPIRED: "Token has expired",
+  NOT_YET_VALID: "Token is not yet valid",
+  INVALID_SIGNATURE: "Invalid token: bad signature",
+};
+
+/** The payload of a token whose signature, `nbf` and `exp` (required) hold at `now`. */
+export async function verifiedPayload(
+  token: string,
+  key: Parameters<typeof jwt.verify>[1],
+  algorithm: string,
+  now: number,
+): Promise<Record<string, unknown>> {
+  const verified = await jwt.verify(token, key, { algorithm, throwError: true }).catch((err: unknown) => {
+    throw unauthorized(verificationFailures[err instanceof Error ? err.message : ""] ?? "Invalid token");
+  });
+  const payload = (verified?.payload ?? {}) as Record<string, unknown>;
+  if (typeof payload.exp !== "number") throw unauthorized("Invalid token: missing exp");
+  // The library skips its expiry check for a falsy `exp`, so `exp: 0` would never expire.
+  if (payload.exp <= now) throw unauthorized(verificationFailures.EXPIRED!);
+  return payload;
+}
