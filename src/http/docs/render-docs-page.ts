@@ -6,7 +6,11 @@ type OperationObject = { summary?: string; description?: string; security?: unkn
 
 const methods = ["get", "post", "put", "patch", "delete"] as const;
 
-/** A plain HTML index of every operation: method, path, summary, and whether it needs a JWT. */
+/**
+ * The API reference: Swagger UI (its bundle served from our own assets at /docs/, no CDN) mounted
+ * over a plain HTML index of every operation (method, path, summary, whether it needs a JWT), which
+ * is what readers without JavaScript, and search, get.
+ */
 export function renderDocsPage(document: OpenAPIObject) {
   const operations = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
     methods.flatMap((method) => {
@@ -19,6 +23,7 @@ export function renderDocsPage(document: OpenAPIObject) {
   <head>
     <meta charset="utf-8" />
     <title>${document.info.title}</title>
+    <link rel="stylesheet" href="/docs/swagger-ui.css" />
     <style>
       body { font: 15px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
       table { border-collapse: collapse; width: 100%; }
@@ -28,6 +33,7 @@ export function renderDocsPage(document: OpenAPIObject) {
     </style>
   </head>
   <body>
+    <main id="reference">
     <h1>${document.info.title} <small>${document.info.version}</small></h1>
     <p>${document.info.description ?? ""}</p>
     <p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
@@ -42,6 +48,9 @@ export function renderDocsPage(document: OpenAPIObject) {
         </tr>`,
       )}
     </table>
+    </main>
+    <script src="/docs/swagger-ui-bundle.js"></script>
+    <script src="/docs/init.js"></script>
   </body>
 </html>`;
 }

@@ -1,0 +1,38 @@
+import { useFocusOnMount } from "../ui/useFocusOnMount";
+import type { EndReason } from "./call-machine";
+
+const endings: Record<EndReason | "closed" | "in-person", { title: string; body: string }> = {
+  left: { title: "You left the session", body: "You can rejoin while the room is open, from the same link." },
+  cancelled: {
+    title: "This session was cancelled",
+    body: "Your practice will be in touch about another time. Nothing else is needed from you now.",
+  },
+  ended: { title: "The session has ended", body: "Thank you. The video room is closed." },
+  dropped: { title: "The call was interrupted", body: "The session is still open: you can rejoin now." },
+  closed: { title: "This session is over", body: "Its video room has closed." },
+  "in-person": { title: "This is an in-person session", body: "It has no video room. Your practice has the details of where to meet." },
+};
+
+/** How a session ended, calmly and in words, with the way back. */
+export function EndScreen({ reason, detail, onRejoin }: { reason: keyof typeof endings; detail?: string; onRejoin?: () => void }) {
+  const heading = useFocusOnMount<HTMLHeadingElement>();
+  const { title, body } = endings[reason];
+  return (
+    <div class="end-screen card">
+      <h1 ref={heading} tabIndex={-1}>
+        {title}
+      </h1>
+      <p>{body}</p>
+      {detail && <p class="hint">Details: {detail}</p>}
+      <div class="actions">
+        {onRejoin && (
+          <button type="button" class="primary" onClick={onRejoin}>
+            Rejoin
+          </button>
+        )}
+        {reason === "left" && <a href={location.pathname}>Rejoin the session</a>}
+        <a href="/dashboard">Back to your dashboard</a>
+      </div>
+    </div>
+  );
+}
