@@ -46,6 +46,8 @@ export default defineConfig({
           include: ["test/**/*.node.test.ts"],
         },
       }),
+      // Real Chromium against the Worker serving the built web client (test/browser/vitest.config.ts).
+      "./test/browser/vitest.config.ts",
     ],
   },
 });
