@@ -41,7 +41,7 @@ const demoSchedule = [
     startsIn: 10 * minute,
     durationMinutes: 50,
     service: "Individual therapy",
-    provider: "twilio",
+    provider: "webrtc",
     status: "confirmed",
   },
   {
@@ -59,10 +59,10 @@ const demoSchedule = [
     startsIn: 1440 * minute,
     durationMinutes: 50,
     service: "Individual therapy",
-    provider: "twilio",
+    provider: "webrtc",
     status: "scheduled",
   },
-  { id: 9004, patientId: 202, startsIn: 1560 * minute, durationMinutes: 90, service: "Follow-up", provider: "twilio", status: "scheduled" },
+  { id: 9004, patientId: 202, startsIn: 1560 * minute, durationMinutes: 90, service: "Follow-up", provider: "webrtc", status: "scheduled" },
 ];
 
 const sqlValue = (value: string | number | null) =>

@@ -1,4 +1,5 @@
-import type { AppointmentStatus, VideoProvider } from "./schemas";
+import type { VideoProvider } from "../base/video-provider";
+import type { AppointmentStatus } from "./schemas";
 
 export type AppointmentRow = {
   id: number;

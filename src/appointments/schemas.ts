@@ -1,12 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { userIdSchema } from "../base/caller";
 import { pageQueryFields } from "../base/pagination";
+import { videoProviders } from "../base/video-provider";
 
 export const appointmentStatuses = ["scheduled", "confirmed", "ongoing", "completed", "cancelled"] as const;
 export const sessionTypes = ["telehealth", "in_person"] as const;
-export const videoProviders = ["twilio", "agora"] as const;
 export type AppointmentStatus = (typeof appointmentStatuses)[number];
-export type VideoProvider = (typeof videoProviders)[number];
 
 export const isoDateTimeWithOffset = z.iso
   .datetime({ offset: true, message: "Use ISO 8601 with a UTC offset, e.g. 2026-11-23T09:00:00+01:00" })

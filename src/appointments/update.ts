@@ -8,6 +8,7 @@ const changeable = new Set(["scheduled", "confirmed"]);
 
 /**
  * Applies a PATCH: a reschedule under the booking rules, or a status change (confirm, cancel).
+ * A session under way may still be cancelled (its room then ends for both parties), never moved.
  * Each write is conditional on the status read, so two racing cancels cannot both succeed.
  */
 export async function updateAppointment(
@@ -20,7 +21,8 @@ export async function updateAppointment(
   const reschedule = input.appointment_date !== undefined || input.duration_minutes !== undefined;
   if (reschedule && input.status) throw badRequest("Change the time or the status, not both in one request");
   if (current.status === "cancelled") throw badRequest("Appointment is already cancelled");
-  if (!changeable.has(current.status))
+  const cancellingLive = current.status === "ongoing" && input.status === "cancelled" && !reschedule;
+  if (!changeable.has(current.status) && !cancellingLive)
     throw badRequest(`${current.status === "ongoing" ? "An" : "A"} ${current.status} appointment cannot be changed`);
 
   if (reschedule) {
@@ -48,7 +50,7 @@ export async function updateAppointment(
     if (current.status === "confirmed") throw badRequest("Appointment is already confirmed");
   }
   const to = input.status === "confirmed" ? "confirmed" : "cancelled";
-  const from = to === "confirmed" ? ["scheduled" as const] : ["scheduled" as const, "confirmed" as const];
+  const from = to === "confirmed" ? ["scheduled" as const] : ["scheduled" as const, "confirmed" as const, "ongoing" as const];
   const changed = await transitionStatus(db, current.id, from, to, now);
   if (changed) return changed;
   throw badRequest(to === "cancelled" ? "Appointment is already cancelled" : "The appointment changed meanwhile; reload and try again");

@@ -58,6 +58,8 @@ export interface Config {
     ncsSecret?: string;
   };
   email: { apiBaseUrl: string; from: string; apiKey?: string };
+  /** Cloudflare Realtime TURN for the built-in provider; not configured, browsers use STUN only. */
+  turn: { apiBaseUrl: string; key: Credentials<{ keyId: string; apiToken: string }> };
 }
 
 /** Settings are strings; unset ones arrive empty. Blank counts as unset. */
@@ -99,7 +101,13 @@ export function parseConfig(env: Settings): Config {
     }
     return value.replace(/\/+$/, "");
   };
-  const provider = text("DEFAULT_VIDEO_PROVIDER") ?? "twilio";
+  const twilioVideo = credentials(env, {
+    accountSid: "TWILIO_ACCOUNT_SID",
+    apiKeySid: "TWILIO_API_KEY_SID",
+    apiKeySecret: "TWILIO_API_KEY_SECRET",
+  });
+  const agoraTokens = credentials(env, { appId: "AGORA_APP_ID", appCertificate: "AGORA_APP_CERTIFICATE" });
+  const provider = text("DEFAULT_VIDEO_PROVIDER") ?? defaultProvider(twilioVideo, agoraTokens);
   if (!isVideoProvider(provider)) problems.push(`DEFAULT_VIDEO_PROVIDER must be one of ${videoProviders.join(", ")}`);
   const offsets = reminderOffsets(text("REMINDER_OFFSETS"));
   if ("invalid" in offsets) problems.push(offsets.invalid);
@@ -117,7 +125,7 @@ export function parseConfig(env: Settings): Config {
     publicBaseUrl,
     meetingBaseUrl: url("MEETING_BASE_URL", publicBaseUrl || undefined),
     defaultTimezone: timezone,
-    defaultVideoProvider: isVideoProvider(provider) ? provider : "twilio",
+    defaultVideoProvider: isVideoProvider(provider) ? provider : "webrtc",
     reminderOffsets: "invalid" in offsets ? [] : offsets,
     jwt: {
       secret: text("JWT_SECRET") ?? "",
@@ -130,7 +138,7 @@ export function parseConfig(env: Settings): Config {
     twilio: {
       apiBaseUrl: url("TWILIO_API_BASE_URL", "https://api.twilio.com"),
       videoBaseUrl: url("TWILIO_VIDEO_BASE_URL", "https://video.twilio.com"),
-      video: credentials(env, { accountSid: "TWILIO_ACCOUNT_SID", apiKeySid: "TWILIO_API_KEY_SID", apiKeySecret: "TWILIO_API_KEY_SECRET" }),
+      video: twilioVideo,
       rest: credentials(env, { apiKeySid: "TWILIO_API_KEY_SID", apiKeySecret: "TWILIO_API_KEY_SECRET" }),
       roomMaxParticipants: roomMaxParticipants(text("TWILIO_ROOM_MAX_PARTICIPANTS")),
       authToken: text("TWILIO_AUTH_TOKEN"),
@@ -139,13 +147,17 @@ export function parseConfig(env: Settings): Config {
       whatsappTemplates: new Map(TEMPLATE_SETTINGS.flatMap(([offset, name]) => (text(name) ? [[offset, text(name)!] as const] : []))),
     },
     agora: {
-      tokens: credentials(env, { appId: "AGORA_APP_ID", appCertificate: "AGORA_APP_CERTIFICATE" }),
+      tokens: agoraTokens,
       ncsSecret: text("AGORA_NCS_SECRET"),
     },
     email: {
       apiBaseUrl: url("EMAIL_API_BASE_URL", "https://api.postmarkapp.com"),
       from: text("EMAIL_FROM") ?? "",
       apiKey: text("EMAIL_API_KEY"),
+    },
+    turn: {
+      apiBaseUrl: url("TURN_API_BASE_URL", "https://rtc.live.cloudflare.com"),
+      key: credentials(env, { keyId: "TURN_KEY_ID", apiToken: "TURN_KEY_API_TOKEN" }),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);
@@ -226,6 +238,15 @@ export function reminderOffsets(setting: string | undefined): number[] | Invalid
   const minutes = parts.map(Number);
   if (new Set(minutes).size !== minutes.length) return invalid("an offset is listed twice");
   return minutes.sort((a, b) => b - a);
+}
+
+/**
+ * With DEFAULT_VIDEO_PROVIDER unset: the vendor whose credentials are set (Twilio first), else
+ * the built-in provider, so sessions work on a machine with no vendor account.
+ */
+function defaultProvider(twilio: Credentials<unknown>, agora: Credentials<unknown>): VideoProvider {
+  if (twilio.state === "configured") return "twilio";
+  return agora.state === "configured" ? "agora" : "webrtc";
 }
 
 /** Two by default (the psychologist and the patient); Twilio's group rooms take at most 50. */

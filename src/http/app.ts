@@ -16,6 +16,7 @@ import { twilioVideoRoutes } from "./twilio-video/routes";
 import { userRoutes } from "./users";
 import { videoCallRoutes } from "./video-calls/routes";
 import { videoSessionRoutes } from "./video-sessions/routes";
+import { signallingRoutes } from "./video-sessions/signalling";
 
 /** The HTTP surface: every capability's routes mounted at the paths the front ends call. */
 export const app = createRouter();
@@ -54,6 +55,7 @@ app.route("/", roomRoutes);
 app.route("/", twilioVideoRoutes);
 app.route("/", videoCallRoutes);
 app.route("/", videoSessionRoutes);
+app.route("/", signallingRoutes);
 app.route("/", appointmentRoutes);
 app.route("/", webhookRoutes);
 app.route("/", outboxRoutes);

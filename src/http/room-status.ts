@@ -2,11 +2,11 @@ import { z } from "@hono/zod-openapi";
 import { appointmentForCaller } from "../appointments/access";
 import type { AppointmentRow } from "../appointments/queries";
 import { appointmentIdParamSchema } from "../appointments/schemas";
-import { offersBearerProtocol } from "../auth/middleware";
-import { ApiError, notFound } from "../base/errors";
-import { authedRoute, createRouter, errorBodySchema, errorResponses, jsonResponse } from "../base/router";
+import { notFound } from "../base/errors";
+import { authedRoute, createRouter, errorResponses, jsonResponse } from "../base/router";
 import { roomEventsRequest, roomStub } from "../rooms/room-stub";
 import { videoCallForCaller } from "./video-calls/access";
+import { requireWebSocketUpgrade, upgradedTo, webSocketUpgradeResponses } from "./websocket-upgrade";
 
 export const roomStatusSchema = z
   .object({
@@ -56,11 +56,7 @@ const eventsRoute = authedRoute({
     "status endpoint's body; then `call.started`, `participant.joined`, `participant.left`, `call.ended`, `call.cancelled`. " +
     "Send `status` for a fresh status; `ping` is answered `pong`.",
   request: { params: appointmentIdParamSchema },
-  responses: {
-    101: { description: "Switching to the WebSocket protocol" },
-    426: { description: "Not a WebSocket upgrade", content: { "application/json": { schema: errorBodySchema } } },
-    ...errorResponses,
-  },
+  responses: { ...webSocketUpgradeResponses, ...errorResponses },
 });
 
 /** The live status and events of an appointment's video room, read from its room object. */
@@ -76,13 +72,9 @@ export const roomRoutes = createRouter()
     return c.json(await roomStub(c.env, room.roomName).status(room), 200);
   })
   .openapi(eventsRoute, async (c) => {
-    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new ApiError(426, "Expected a WebSocket upgrade");
+    requireWebSocketUpgrade(c.req.raw);
     const room = roomOf(await appointmentForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: false }));
-    const opened = await roomStub(c.env, room.roomName).fetch(roomEventsRequest(room));
-    if (!opened.webSocket) throw new ApiError(500, "The room did not open a WebSocket");
-    // A browser that offered the JWT as a subprotocol closes the socket unless one is chosen.
-    const headers = offersBearerProtocol(c.req.raw) ? { "sec-websocket-protocol": "bearer" } : undefined;
-    return new Response(null, { status: 101, webSocket: opened.webSocket, headers });
+    return upgradedTo(c.req.raw, await roomStub(c.env, room.roomName).fetch(roomEventsRequest(room)));
   });
 
 function roomOf(appointment: Pick<AppointmentRow, "id" | "video_room_id">) {

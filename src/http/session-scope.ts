@@ -4,12 +4,13 @@ import type { SessionScope } from "../base/caller";
 import { permissionDenied } from "../base/errors";
 
 /**
- * The routes a redeemed join link opens, for its own session only: the session and its refresh
- * by room name; the token, room, status and live events by appointment id (both APIs).
+ * The routes a redeemed join link opens, for its own session only: the session, its refresh and
+ * the built-in provider's signalling by room name; the token, room, status and live events by appointment id (both APIs).
  */
 const sessionRoutes: ReadonlyArray<{ method: string; path: RegExp; names: "room" | "id" }> = [
   { method: "GET", path: /^\/api\/video-sessions\/([^/]+)\/$/, names: "room" },
   { method: "POST", path: /^\/api\/video-sessions\/([^/]+)\/refresh\/$/, names: "room" },
+  { method: "GET", path: /^\/api\/video-sessions\/([^/]+)\/signal\/$/, names: "room" },
   { method: "GET", path: /^\/api\/appointments\/(?:video-token|video-token-refresh|video-status|video-events)\/(\d+)\/$/, names: "id" },
   { method: "POST", path: /^\/api\/appointments\/video-room\/(\d+)\/$/, names: "id" },
   { method: "POST", path: /^\/api\/v1\/video\/video-calls\/(\d+)\/(?:join|token)\/$/, names: "id" },

@@ -1,7 +1,7 @@
 import type { AppointmentRow } from "../appointments/queries";
 import type { Config } from "../base/config";
 import { noticeAppointmentChange, noticeAppointmentUpdate } from "../reminders/notices";
-import { announceCallCancelled } from "../rooms/room-stub";
+import { announceToRoom } from "../rooms/room-stub";
 
 /**
  * What follows a stored booking or change, composed here, above the capabilities it reaches
@@ -23,8 +23,9 @@ export function appointmentBooked({ env, config, ctx }: ChangeContext, appointme
 
 /**
  * What follows any stored change, from either API: a cancellation reaches the room's live
- * viewers at once (`call.cancelled`), and both parties hear of a cancellation or a new time.
- * Neither step throws, since the change itself is already stored.
+ * viewers at once (`call.cancelled`), a cancellation or a new time ends the room's signalling,
+ * and both parties hear of a cancellation or a new time. No step throws, since the change itself
+ * is already stored.
  */
 export async function appointmentChanged(
   { env, config, ctx }: ChangeContext,
@@ -32,8 +33,12 @@ export async function appointmentChanged(
   after: AppointmentRow,
   now: number,
 ): Promise<void> {
-  if (after.status === "cancelled" && before.status !== "cancelled" && after.video_room_id) {
-    await announceCallCancelled(env, after.video_room_id, now * 1000);
+  if (after.video_room_id) {
+    if (after.status === "cancelled" && before.status !== "cancelled") {
+      await announceToRoom(env, after.video_room_id, { kind: "cancelled", at: now * 1000 });
+    } else if (after.starts_at !== before.starts_at && after.status !== "cancelled") {
+      await announceToRoom(env, after.video_room_id, { kind: "moved" });
+    }
   }
   await noticeAppointmentUpdate({ env, offsets: config.reminderOffsets, ctx }, before, after, now);
 }

@@ -1,6 +1,7 @@
 import type { Config } from "../base/config";
 import { ApiError } from "../base/errors";
 import type { RoomEvent } from "./room-event";
+import type { IceServer } from "./webrtc/turn-credentials";
 
 /**
  * The contract every video provider fulfils, so that token endpoints, room entry, room events
@@ -13,8 +14,11 @@ export interface VideoProviderAdapter<C extends Connection = Connection> {
    * Throws a 500 naming what is missing when the provider is not configured.
    */
   admit(config: Config, admission: Admission): Promise<C>;
-  /** The provider's room webhook: where it calls, and how a delivery becomes a room event. */
-  webhook: RoomWebhook;
+  /**
+   * The provider's room webhook: where it calls, and how a delivery becomes a room event. None
+   * for the built-in provider, whose room events come from its own signalling.
+   */
+  webhook?: RoomWebhook;
   /** Who the provider says is connected now, where it can say: heals lost webhooks. */
   listConnected?(config: Config, roomSid: string): Promise<ListedParticipant[]>;
 }
@@ -22,15 +26,31 @@ export interface VideoProviderAdapter<C extends Connection = Connection> {
 /** One party entering one room; times are unix seconds. */
 export type Admission = {
   roomName: string;
-  party: { id: number; email: string };
+  /** The party's side of the appointment. */
+  party: { id: number; email: string; side: "psychologist" | "patient" };
+  /** When the credentials should lapse (token-ttl.ts decides per purpose). */
   expiresAt: number;
+  /** When the join window closes: nothing admitted here outlives it. */
+  roomClosesAt: number;
   now: number;
 };
 
 export type TwilioConnection = { provider: "twilio"; roomName: string; token: string; identity: string; expiresAt: number };
 export type AgoraConnection = { provider: "agora"; appId: string; channel: string; token: string; uid: number; expiresAt: number };
+export type WebRtcConnection = {
+  provider: "webrtc";
+  roomName: string;
+  /** The party's user id: how presence and the other side name them. */
+  identity: string;
+  /** Perfect negotiation's polite peer gives way when both offer at once. */
+  polite: boolean;
+  iceServers: readonly IceServer[];
+  /** Where the page opens its signalling WebSocket (this service's own API). */
+  signallingPath: string;
+  expiresAt: number;
+};
 /** What a client needs to connect, by provider. */
-export type Connection = TwilioConnection | AgoraConnection;
+export type Connection = TwilioConnection | AgoraConnection | WebRtcConnection;
 
 export type ListedParticipant = { key: string; identity: string; connectedAt?: number };
 

@@ -27,13 +27,15 @@ export function emptySince(state: RoomState): number | undefined {
  * - a live room whose provider can list who is connected (`heals`: Twilio's Rooms API): heal
  *   every HEAL_INTERVAL_MS, for as long as anyone can still be connected
  *   (TWILIO_MAX_PARTICIPANT_MS after the last join);
- * - a live room nobody is in: end it EMPTY_ROOM_TIMEOUT_MS after it emptied.
+ * - a live room nobody is in: end it EMPTY_ROOM_TIMEOUT_MS after it emptied;
+ * - open signalling sockets (the built-in provider): close them when the join window closes.
  * A completed room with nothing pending needs no alarm.
  */
 export function nextAlarmAt({
   state,
   heals,
   pendingAttempts,
+  signallingClosesAt,
   now,
 }: {
   state: RoomState;
@@ -41,6 +43,8 @@ export function nextAlarmAt({
   heals: boolean;
   /** Failed D1 attempts of the pending update; undefined when nothing is pending. */
   pendingAttempts: number | undefined;
+  /** The earliest join-window close of the open signalling sockets (epoch ms), if any are open. */
+  signallingClosesAt?: number;
   now: number;
 }): number | undefined {
   const candidates: number[] = [];
@@ -49,6 +53,7 @@ export function nextAlarmAt({
   if (state.status === "in-progress" && heals && state.roomSid && anyoneMayBeConnected) candidates.push(now + HEAL_INTERVAL_MS);
   const emptied = emptySince(state);
   if (emptied !== undefined) candidates.push(emptied + EMPTY_ROOM_TIMEOUT_MS);
+  if (signallingClosesAt !== undefined) candidates.push(signallingClosesAt);
   return candidates.length === 0 ? undefined : Math.min(...candidates);
 }
 

@@ -17,6 +17,16 @@ import { emptyRoomTimeoutEvent, nextAlarmAt } from "./room-alarm";
 import { applyRoomEvent, emptyRoomState, type RoomChange, type RoomState, reconcileParticipants } from "./room-state";
 import { type AppointmentRoomStatus, appointmentRoomStatus } from "./room-status-view";
 import { type Delivery, type RoomRef, roomFromEventsUrl } from "./room-stub";
+import { relayedSignal, type SignallingEndCause, type SignallingParty, signallingPartyFromUrl } from "./signalling";
+import {
+  admitSignallingSocket,
+  endSignallingSockets,
+  openSignallingSockets,
+  relayToOtherParty,
+  signallingPartyOf,
+  signallingSocketClosed,
+  socketTags,
+} from "./signalling-sockets";
 
 /** Storage keys (SQLite-backed KV); each value is written whole, in the same step as the others. */
 const keys = { ref: "ref", state: "state", sync: "appointment-sync" } as const;
@@ -27,7 +37,9 @@ type Watched = Omit<RoomRef, "provider">;
  * One video room: the only writer of its live state. Each provider event is applied once and
  * stored before the webhook is answered; dashboards' WebSockets hibernate between changes; an
  * alarm heals lost webhooks, ends rooms left empty, and retries the appointment's D1 update
- * until it lands. The rules live in the pure modules this class calls.
+ * until it lands. For the built-in provider it also relays the two parties' signalling (never
+ * storing it), and their connections are its room events. The rules live in the pure modules
+ * this class calls.
  */
 export class RoomObject extends DurableObject<Env> {
   private ref: RoomRef | undefined;
@@ -56,6 +68,10 @@ export class RoomObject extends DurableObject<Env> {
       log({ event: "room_event_ignored", reason: "unknown_room", provider: event.provider, kind: event.kind, room_sid: event.roomSid });
       return "ignored";
     }
+    return this.apply(event);
+  }
+
+  private async apply(event: RoomEvent): Promise<Delivery> {
     const { state, changes, duplicate } = applyRoomEvent(this.state, event);
     if (duplicate) return "duplicate";
     await this.commit(state, changes);
@@ -66,23 +82,47 @@ export class RoomObject extends DurableObject<Env> {
     return appointmentRoomStatus(room, this.state, Date.now());
   }
 
-  announceCallCancelled(at: number): void {
+  /** The appointment was cancelled: watchers hear `call.cancelled`, and signalling ends with the reason. */
+  async announceCallCancelled(at: number): Promise<void> {
     this.broadcast([callCancelledMessage(at)]);
+    await this.endSignalling("cancelled");
   }
 
-  /** Opens a dashboard's WebSocket (see roomEventsRequest): the current status, then every change. */
+  /** The appointment moved to a new time: its signalling ends, and the parties join again at the new time. */
+  async announceSessionMoved(): Promise<void> {
+    await this.endSignalling("moved");
+  }
+
+  /**
+   * Opens a WebSocket: a party's signalling socket (see signallingRequest), or a dashboard's live
+   * events (see roomEventsRequest): the current status, then every change.
+   */
   override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response(null, { status: 400 });
+    const party = signallingPartyFromUrl(request.url, crypto.randomUUID());
+    if (party) return this.openSignalling(party);
     const room = roomFromEventsUrl(request.url);
-    if (!room || request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response(null, { status: 400 });
+    if (!room) return new Response(null, { status: 400 });
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server);
+    this.ctx.acceptWebSocket(server, [socketTags.events]);
     server.serializeAttachment(room);
     server.send(JSON.stringify(statusMessage(this.status(room))));
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  /** A dashboard may ask again (`status`) for fresh durations; anything else is ignored. */
+  /**
+   * A signalling socket's offer, answer or candidate goes to the other party only, as it came,
+   * and is not kept. A dashboard may ask again (`status`) for fresh durations. Anything else is ignored.
+   */
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const party = signallingPartyOf(this.ctx, ws);
+    if (party) {
+      if (Date.now() >= party.closesAt) return this.endSignalling("closed");
+      const signal = relayedSignal(message);
+      if (!signal) return;
+      relayToOtherParty(this.ctx, ws, party, signal);
+      return;
+    }
     const room = ws.deserializeAttachment() as Watched | null;
     if (message === "status" && room) ws.send(JSON.stringify(statusMessage(this.status(room))));
   }
@@ -93,11 +133,36 @@ export class RoomObject extends DurableObject<Env> {
     } catch {
       // Already closed, or a reserved code (1005, 1006) that may not be sent back.
     }
+    await this.applyAll(signallingSocketClosed(this.ctx, ws, Date.now()));
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.applyAll(signallingSocketClosed(this.ctx, ws, Date.now()));
+  }
+
+  /** A party's signalling socket: one per party, its connection a room event. */
+  private async openSignalling(party: SignallingParty): Promise<Response> {
+    const ref = this.ref ?? { roomName: party.roomName, appointmentId: party.appointmentId, provider: "webrtc" };
+    if (ref.provider !== "webrtc" || ref.roomName !== party.roomName) return new Response(null, { status: 400 });
+    this.remember(ref);
+    const { client, events } = admitSignallingSocket(this.ctx, party, Date.now());
+    await this.applyAll(events);
+    await this.scheduleAlarm();
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  private async endSignalling(cause: SignallingEndCause): Promise<void> {
+    await this.applyAll(endSignallingSockets(this.ctx, cause, Date.now()));
+  }
+
+  private async applyAll(events: RoomEvent[]): Promise<void> {
+    for (const event of events) await this.apply(event);
   }
 
   override async alarm(): Promise<void> {
     const ref = this.ref;
     if (!ref) return;
+    if (openSignallingSockets(this.ctx).some((socket) => socket.party.closesAt <= Date.now())) await this.endSignalling("closed");
     await this.syncAppointment();
     if (this.state.status === "in-progress" && this.state.roomSid) await this.heal(ref, this.state.roomSid);
     const timeout = emptyRoomTimeoutEvent(this.state, ref.provider, ref.roomName, Date.now());
@@ -169,7 +234,14 @@ export class RoomObject extends DurableObject<Env> {
   /** The earliest alarm the rules want is kept; none once the room is over and D1 is up to date. */
   private async scheduleAlarm(): Promise<void> {
     const heals = this.ref !== undefined && videoProviderAdapters[this.ref.provider].listConnected !== undefined;
-    const wanted = nextAlarmAt({ state: this.state, heals, pendingAttempts: this.sync.pending?.attempts, now: Date.now() });
+    const signallingClosesAt = openSignallingSockets(this.ctx).map((socket) => socket.party.closesAt);
+    const wanted = nextAlarmAt({
+      state: this.state,
+      heals,
+      pendingAttempts: this.sync.pending?.attempts,
+      signallingClosesAt: signallingClosesAt.length > 0 ? Math.min(...signallingClosesAt) : undefined,
+      now: Date.now(),
+    });
     const current = await this.ctx.storage.getAlarm();
     if (wanted === undefined) {
       if (current !== null) await this.ctx.storage.deleteAlarm();
@@ -181,8 +253,14 @@ export class RoomObject extends DurableObject<Env> {
   private async findRoom(event: RoomEvent): Promise<RoomRef | undefined> {
     const appointment = await findAppointmentByRoom(this.env.DB, event.roomName);
     if (!appointment || appointment.video_provider !== event.provider) return undefined;
-    this.ref ??= { roomName: event.roomName, appointmentId: appointment.id, provider: appointment.video_provider };
-    this.ctx.storage.kv.put(keys.ref, this.ref);
+    return this.remember(this.ref ?? { roomName: event.roomName, appointmentId: appointment.id, provider: appointment.video_provider });
+  }
+
+  private remember(ref: RoomRef): RoomRef {
+    if (!this.ref) {
+      this.ref = ref;
+      this.ctx.storage.kv.put(keys.ref, ref);
+    }
     return this.ref;
   }
 
@@ -194,7 +272,7 @@ export class RoomObject extends DurableObject<Env> {
 
   private broadcast(messages: LiveMessage[]): void {
     if (messages.length === 0) return;
-    const sockets = this.ctx.getWebSockets();
+    const sockets = this.ctx.getWebSockets(socketTags.events);
     for (const message of messages) {
       const text = JSON.stringify(message);
       for (const ws of sockets) {

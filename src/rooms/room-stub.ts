@@ -17,18 +17,24 @@ export function roomStub(env: Pick<Env, "ROOMS">, roomName: string) {
 }
 
 /**
- * Tells every dashboard watching the room that its appointment was cancelled. Call it after the
- * cancellation is stored; it stores nothing itself, and never throws: a live push that fails
- * must not fail the cancellation (dashboards still see it on their next read).
+ * Tells the room a stored change of its appointment: a cancellation reaches every dashboard
+ * watching (`call.cancelled`), and either a cancellation or a new time ends the built-in
+ * provider's signalling with the reason. It stores nothing itself, and never throws: a live push
+ * that fails must not fail the change (pages still see it on their next read).
  *
  * @example
- * if (updated.status === "cancelled" && updated.video_room_id) await announceCallCancelled(c.env, updated.video_room_id);
+ * if (updated.status === "cancelled" && updated.video_room_id) await announceToRoom(c.env, updated.video_room_id, { kind: "cancelled", at });
  */
-export async function announceCallCancelled(env: Pick<Env, "ROOMS">, roomName: string, at: number = Date.now()): Promise<void> {
+export async function announceToRoom(
+  env: Pick<Env, "ROOMS">,
+  roomName: string,
+  change: { kind: "cancelled"; at: number } | { kind: "moved" },
+): Promise<void> {
   try {
-    await roomStub(env, roomName).announceCallCancelled(at);
+    const room = roomStub(env, roomName);
+    await (change.kind === "cancelled" ? room.announceCallCancelled(change.at) : room.announceSessionMoved());
   } catch (error) {
-    console.error(JSON.stringify({ event: "call_cancelled_push_failed", room_name: roomName, kind: errorKind(error) }));
+    console.error(JSON.stringify({ event: "room_announcement_failed", change: change.kind, room_name: roomName, kind: errorKind(error) }));
   }
 }
 

@@ -23,9 +23,16 @@ export async function admitToRoom<P extends VideoProvider>(
 ): Promise<ConnectionOf<P>> {
   const { roomName, window } = openRoom(session, noun, now);
   const expiresAt = tokenExpiresAt(purpose, { durationMinutes: session.duration_minutes, roomClosesAt: window.closesAt }, now);
-  const email = session.psychologist_id === caller.id ? session.psychologist_email : session.patient_email;
+  const side = session.psychologist_id === caller.id ? "psychologist" : "patient";
+  const email = side === "psychologist" ? session.psychologist_email : session.patient_email;
   const adapter = videoProviderAdapters[session.video_provider] as VideoProviderAdapter<ConnectionOf<P>>;
-  const connection = await adapter.admit(config, { roomName, party: { id: caller.id, email }, expiresAt, now });
+  const connection = await adapter.admit(config, {
+    roomName,
+    party: { id: caller.id, email, side },
+    expiresAt,
+    roomClosesAt: window.closesAt,
+    now,
+  });
   console.log(
     JSON.stringify({
       event: "video_token_issued",

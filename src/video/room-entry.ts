@@ -8,9 +8,11 @@ import { isoFromSeconds } from "../time/iso";
 /** What the refusals call the session: the appointments API books appointments, the video-calls API calls. */
 export type SessionNoun = "appointment" | "call";
 
-const providerApi: Record<VideoProvider, (id: number) => string> = {
-  twilio: (id) => `This appointment uses Twilio video: use the appointments API, /api/appointments/video-token/${id}/`,
-  agora: (id) => `This appointment uses Agora video: use the video-calls API, /api/v1/video/video-calls/${id}/join/`,
+const providerApi: Record<VideoProvider, (session: AppointmentWithParties) => string> = {
+  twilio: ({ id }) => `This appointment uses Twilio video: use the appointments API, /api/appointments/video-token/${id}/`,
+  agora: ({ id }) => `This appointment uses Agora video: use the video-calls API, /api/v1/video/video-calls/${id}/join/`,
+  webrtc: ({ video_room_id }) =>
+    `This appointment uses the built-in video: use the video sessions API, /api/video-sessions/${encodeURIComponent(video_room_id ?? "")}/`,
 };
 
 /** Each provider's endpoints serve only its own sessions, and point the others at the right API. */
@@ -18,7 +20,7 @@ export function requireProvider<P extends VideoProvider>(
   session: AppointmentWithParties,
   provider: P,
 ): asserts session is AppointmentWithParties & { video_provider: P } {
-  if (session.video_provider !== provider) throw badRequest(providerApi[session.video_provider](session.id));
+  if (session.video_provider !== provider) throw badRequest(providerApi[session.video_provider](session));
 }
 
 /**

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { badRequest } from "../base/errors";
 import { createRouter, errorResponses, jsonResponse } from "../base/router";
 import { verifiedTwilioForm } from "../providers/twilio/webhook-request";
+import type { RoomWebhook } from "../providers/video-adapter";
 import { type DeliveryStatus, deliveryStatuses, recordDeliveryStatus } from "../reminders/ledger-outcomes";
 import { twilioMessagesWebhookPath } from "../reminders/senders";
 import { roomStub } from "../rooms/room-stub";
@@ -33,7 +34,9 @@ const roomWebhookResponses = {
  * awaited until stored, so an acknowledged event is never lost: the object's work is one storage
  * write (a D1 read on a room's first event), quick enough to await rather than risk in waitUntil.
  */
-for (const { webhook } of Object.values(videoProviderAdapters)) {
+for (const adapter of Object.values(videoProviderAdapters)) {
+  const webhook: RoomWebhook | undefined = adapter.webhook;
+  if (!webhook) continue;
   const route = createRoute({
     method: "post",
     path: webhook.path,

@@ -58,7 +58,7 @@ describe("PATCH /api/appointments/<id>/", () => {
     expect(results.map((r) => r.status).sort()).toEqual([200, 400]);
   });
 
-  it("does not let a patient confirm, nor change a completed session", async () => {
+  it("does not let a patient confirm, nor change a completed session, nor move one under way", async () => {
     const appointment = await createAppointment({ psychologist, patient, startsInMinutes: 8000 });
     expect(await patch(appointment.id, { status: "confirmed" }, patient)).toEqual({ status: 403, body: { error: "Permission denied" } });
     const done = await createAppointment({ psychologist, patient, startsInMinutes: -300, status: "completed" });
@@ -67,10 +67,16 @@ describe("PATCH /api/appointments/<id>/", () => {
       body: { error: "A completed appointment cannot be changed" },
     });
     const live = await createAppointment({ psychologist, patient, startsInMinutes: -10, status: "ongoing" });
-    expect(await patch(live.id, { status: "cancelled" })).toEqual({
-      status: 400,
-      body: { error: "An ongoing appointment cannot be changed" },
-    });
+    for (const change of [{ status: "confirmed" }, { appointment_date: isoInMinutes(600) }]) {
+      expect(await patch(live.id, change)).toEqual({ status: 400, body: { error: "An ongoing appointment cannot be changed" } });
+    }
+  });
+
+  it("cancels a session under way: someone in the room must not lock it", async () => {
+    const live = await createAppointment({ psychologist, patient, startsInMinutes: -10, status: "ongoing" });
+    const cancelled = await patch(live.id, { status: "cancelled" }, patient);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe("cancelled");
   });
 
   it("rejects empty, mixed and unknown changes, and strangers", async () => {

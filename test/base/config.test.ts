@@ -37,7 +37,7 @@ describe("parseConfig", () => {
         DEFAULT_TIMEZONE: "Mars/Olympus",
       }),
     ).toEqual([
-      "DEFAULT_VIDEO_PROVIDER must be one of twilio, agora",
+      "DEFAULT_VIDEO_PROVIDER must be one of twilio, agora, webrtc",
       'REMINDER_OFFSETS must be comma-separated minutes before the start, like "1440,60,15"; in "60,60" an offset is listed twice',
       "DEFAULT_TIMEZONE must be an IANA time zone such as Europe/London",
       "MEETING_BASE_URL must be an http(s) URL",
@@ -47,10 +47,34 @@ describe("parseConfig", () => {
 
   it("takes blank settings as unset", () => {
     const config = parseConfig({ ...minimal, DEFAULT_VIDEO_PROVIDER: " ", REMINDER_OFFSETS: "", JWT_ISSUER: "  ", TWILIO_AUTH_TOKEN: "" });
-    expect(config.defaultVideoProvider).toBe("twilio");
+    expect(config.defaultVideoProvider).toBe("webrtc");
     expect(config.reminderOffsets).toEqual([1440, 60, 15]);
     expect(config.jwt.issuer).toBeUndefined();
     expect(config.twilio.authToken).toBeUndefined();
+  });
+
+  it("defaults sessions to the vendor whose credentials are set, else to the built-in provider", () => {
+    const twilio = { TWILIO_ACCOUNT_SID: "AC1", TWILIO_API_KEY_SID: "SK1", TWILIO_API_KEY_SECRET: "secret" };
+    const agora = { AGORA_APP_ID: "app", AGORA_APP_CERTIFICATE: "certificate" };
+    expect(parseConfig(minimal).defaultVideoProvider).toBe("webrtc");
+    expect(parseConfig({ ...minimal, ...agora }).defaultVideoProvider).toBe("agora");
+    expect(parseConfig({ ...minimal, ...agora, ...twilio }).defaultVideoProvider).toBe("twilio");
+    expect(parseConfig({ ...minimal, ...twilio, TWILIO_API_KEY_SECRET: "" }).defaultVideoProvider).toBe("webrtc");
+    expect(parseConfig({ ...minimal, ...twilio, DEFAULT_VIDEO_PROVIDER: "webrtc" }).defaultVideoProvider).toBe("webrtc");
+  });
+
+  it("groups the TURN key, configured or not, with the TURN API's base URL", () => {
+    expect(parseConfig(minimal).turn).toEqual({
+      apiBaseUrl: "https://rtc.live.cloudflare.com",
+      key: { state: "not_configured", missing: ["TURN_KEY_ID", "TURN_KEY_API_TOKEN"] },
+    });
+    expect(
+      parseConfig({ ...minimal, TURN_KEY_ID: "key", TURN_KEY_API_TOKEN: "token", TURN_API_BASE_URL: "https://turn.stand-in/" }).turn,
+    ).toEqual({
+      apiBaseUrl: "https://turn.stand-in",
+      key: { state: "configured", values: { keyId: "key", apiToken: "token" } },
+    });
+    expect(parseConfig({ ...minimal, TURN_KEY_ID: "key" }).turn.key).toEqual({ state: "half_configured", missing: ["TURN_KEY_API_TOKEN"] });
   });
 
   it("keeps a bad room size for the room route to refuse, naming the setting", () => {

@@ -77,7 +77,11 @@ describe("API documents", () => {
     ]);
     // One connection schema: nullable only where the session may have none, never in the refresh.
     expect(schemas.VideoConnection).toMatchObject({ description: "What the provider's SDK needs to connect; refresh before `expires_at`" });
-    expect(schemas.VideoConnection.oneOf.map((variant: any) => variant.properties.provider.enum)).toEqual([["twilio"], ["agora"]]);
+    expect(schemas.VideoConnection.oneOf.map((variant: any) => variant.properties.provider.enum)).toEqual([
+      ["twilio"],
+      ["agora"],
+      ["webrtc"],
+    ]);
     expect(schemas.VideoConnectionRefresh.properties.connection).toEqual({ $ref: "#/components/schemas/VideoConnection" });
     const sessionConnection = schemas.VideoSession.properties.connection;
     expect(sessionConnection.description).toBe("Present while the join window is open");

@@ -8,8 +8,8 @@ import type { AppEnv } from "../../base/app-env";
 import { configured, valid } from "../../base/config";
 import { authedRoute, createRouter, errorBodySchema, errorResponses, jsonResponse } from "../../base/router";
 import { createOrFetchRoom } from "../../providers/twilio/rooms-client";
+import { twilioVideoWebhookPath } from "../../providers/twilio/video-adapter";
 import { isoFromSeconds, nowSeconds } from "../../time/iso";
-import { videoProviderAdapters } from "../../video/provider-registry";
 import { admitToRoom } from "../../video/room-admission";
 import { openRoom, requireProvider } from "../../video/room-entry";
 import type { TokenPurpose } from "../../video/token-ttl";
@@ -91,7 +91,7 @@ export const twilioVideoRoutes = createRouter()
         emptyRoomTimeoutMinutes: 15,
         // Twilio accepts at most 60; a room nobody joins goes away after the session would have.
         unusedRoomTimeoutMinutes: Math.min(appointment.duration_minutes + 30, 60),
-        statusCallbackUrl: `${config.publicBaseUrl}${videoProviderAdapters.twilio.webhook.path}`,
+        statusCallbackUrl: `${config.publicBaseUrl}${twilioVideoWebhookPath}`,
       },
     );
     console.log(JSON.stringify({ event: "twilio_room_ready", appointment_id: appointment.id, room_sid: room.sid, created }));

@@ -49,7 +49,7 @@ const redeemRoute = createRoute({
   summary: "Redeem a personal join link's key for a token scoped to its session (no JWT)",
   description:
     "The key comes from the link's fragment (`#k=`) and travels only in this body. The token works on this session's " +
-    "routes (session, refresh, token, room, status, events) and is refused everywhere else. A key stops working when " +
+    "routes (session, refresh, signalling, token, room, status, events) and is refused everywhere else. A key stops working when " +
     "the room closes, and at once when the appointment is cancelled or moved.",
   request: { params: roomNameParamSchema, body: jsonBody(redeemBodySchema) },
   responses: { 200: jsonResponse(sessionTokenSchema, "The session-scoped token"), 400: errorResponses[400], 403: errorResponses[403] },

@@ -27,8 +27,25 @@ const agoraConnectionSchema = z.object({
   expires_at: z.string(),
 });
 
+const webrtcConnectionSchema = z.object({
+  provider: z.literal("webrtc"),
+  room_name: z.string(),
+  identity: z.string().openapi({ description: "The party's user id, as presence names them" }),
+  polite: z.boolean().openapi({ description: "Perfect negotiation: the polite peer (the patient) gives way when both offer at once" }),
+  ice_servers: z
+    .array(
+      z.object({ urls: z.union([z.string(), z.array(z.string())]), username: z.string().optional(), credential: z.string().optional() }),
+    )
+    .openapi({ description: "RTCPeerConnection's iceServers: STUN, plus short-lived TURN credentials when TURN is configured" }),
+  signalling_path: z.string().openapi({
+    description: "Open a WebSocket here (`Sec-WebSocket-Protocol: bearer, <token>`) to exchange offers, answers and ICE candidates",
+    example: "/api/video-sessions/apt-7-1764590000-9f1c2a7b/signal/",
+  }),
+  expires_at: z.string(),
+});
+
 export const connectionSchema = z
-  .discriminatedUnion("provider", [twilioConnectionSchema, agoraConnectionSchema])
+  .discriminatedUnion("provider", [twilioConnectionSchema, agoraConnectionSchema, webrtcConnectionSchema])
   .openapi("VideoConnection", { description: "What the provider's SDK needs to connect; refresh before `expires_at`" });
 
 export const videoSessionSchema = z

@@ -27,6 +27,16 @@ export function connectionView(connection: Connection) {
         uid: connection.uid,
         expires_at,
       };
+    case "webrtc":
+      return {
+        provider: "webrtc" as const,
+        room_name: connection.roomName,
+        identity: connection.identity,
+        polite: connection.polite,
+        ice_servers: connection.iceServers.map((server) => ({ ...server })),
+        signalling_path: connection.signallingPath,
+        expires_at,
+      };
   }
 }
 

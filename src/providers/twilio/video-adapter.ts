@@ -11,6 +11,9 @@ export function twilioIdentity(userId: number, email: string): string {
   return `${userId}-${email}`;
 }
 
+/** Where Twilio posts room status callbacks (rooms are created with it as their StatusCallback). */
+export const twilioVideoWebhookPath = "/api/webhooks/twilio/video";
+
 /** Twilio Video: access tokens, Rooms status callbacks, and the Rooms API's list of who is connected. */
 export const twilioVideo: VideoProviderAdapter<TwilioConnection> = {
   async admit(config, { roomName, party, expiresAt, now }) {
@@ -23,7 +26,7 @@ export const twilioVideo: VideoProviderAdapter<TwilioConnection> = {
   },
 
   webhook: {
-    path: "/api/webhooks/twilio/video",
+    path: twilioVideoWebhookPath,
     summary: "Twilio Video room status callback (signed with X-Twilio-Signature)",
     description: "Form-encoded; room-created, room-ended, participant-connected/-disconnected, track and recording events.",
     async receive(request, config) {

@@ -1,0 +1,37 @@
+import { sessionForParty } from "../../appointments/access";
+import { authedRoute, createRouter, errorResponses } from "../../base/router";
+import { roomStub } from "../../rooms/room-stub";
+import { signallingRequest } from "../../rooms/signalling";
+import { nowSeconds } from "../../time/iso";
+import { openRoom, requireProvider } from "../../video/room-entry";
+import { requireWebSocketUpgrade, upgradedTo, webSocketUpgradeResponses } from "../websocket-upgrade";
+import { roomNameParamSchema } from "./schemas";
+
+const signallingRoute = authedRoute({
+  method: "get",
+  path: "/api/video-sessions/{room_name}/signal/",
+  summary: "The built-in provider's signalling WebSocket (the appointment's two parties, inside the join window)",
+  description:
+    "Authenticated like the live events: `Sec-WebSocket-Protocol: bearer, <token>` (answered with `bearer`), a JWT or a " +
+    'personal link\'s session token. The server sends `{type: "welcome", peer}` (the other party if connected), then ' +
+    '`peer-joined` / `peer-left` and the other party\'s `{type: "signal", data}`; a party sends `{type: "signal", data: ' +
+    "{description} | {candidate}}`, relayed to the other party only and never stored. One socket per party: a newer one " +
+    "closes the older with 4001. The server closes with 4003 (cancelled), 4004 (moved) or 4005 (room closed) and the " +
+    "reason in words. `ping` is answered `pong`.",
+  request: { params: roomNameParamSchema },
+  responses: { ...webSocketUpgradeResponses, ...errorResponses },
+});
+
+/**
+ * Admits one party's signalling socket to the room object, which relays offers, answers and
+ * candidates between the two parties and turns their connections into room events.
+ */
+export const signallingRoutes = createRouter().openapi(signallingRoute, async (c) => {
+  requireWebSocketUpgrade(c.req.raw);
+  const caller = c.get("caller");
+  const session = await sessionForParty(c.env.DB, c.req.valid("param").room_name, caller);
+  requireProvider(session, "webrtc");
+  const { roomName, window } = openRoom(session, "appointment", nowSeconds());
+  const party = { roomName, appointmentId: session.id, userId: caller.id, closesAt: window.closesAt * 1000 };
+  return upgradedTo(c.req.raw, await roomStub(c.env, roomName).fetch(signallingRequest(party)));
+});
