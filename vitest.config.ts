@@ -1,7 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig, defineProject } from "vitest/config";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { testSettingsEnvFile } from "./test/support/settings";
+import { testSettingsEnvFile } from "./test/support/settings.ts";
 
 /**
  * Two projects: `workers` runs the product's tests inside workerd over a real local D1;
