@@ -129,9 +129,11 @@ export class RoomObject extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     try {
-      ws.close(code, reason);
+      // Echo the close. 1005 (a browser's close() without a code) and 1006 may not be sent back:
+      // answer those with a normal close, or the browser waits for its handshake until it gives up.
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
     } catch {
-      // Already closed, or a reserved code (1005, 1006) that may not be sent back.
+      // Already closed.
     }
     await this.applyAll(signallingSocketClosed(this.ctx, ws, Date.now()));
   }

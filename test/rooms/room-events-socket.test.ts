@@ -116,6 +116,15 @@ describe("GET /api/appointments/video-events/<id>/", () => {
     expect(await plain.json()).toEqual({ error: "Expected a WebSocket upgrade" });
   });
 
+  it("answers a close without a code (what browsers send) at once, with a normal close", async () => {
+    const appointment = await createAppointment({ psychologist, patient: client, startsInMinutes: 5 });
+    const events = listen(await openEvents(eventsPath(appointment.id), { "sec-websocket-protocol": `bearer, ${await tokenFor(client)}` }));
+    await events.until(1);
+    const closed = new Promise<number>((resolve) => events.socket.addEventListener("close", (event) => resolve(event.code)));
+    events.socket.close();
+    expect(await closed).toBe(1000);
+  });
+
   it("never takes a token from the query string of an ordinary request", async () => {
     const appointment = await createAppointment({ psychologist, patient: client, startsInMinutes: 5 });
     const response = await call(`/api/appointments/video-status/${appointment.id}/?token=${await tokenFor(client)}`);
