@@ -42,10 +42,17 @@ export class TokenKeeper {
 
   /** Renews now (the provider asked, or the timer fired). */
   async refreshNow(): Promise<void> {
+    const before = this.connection;
     try {
       const fresh = await this.fetch();
       await this.options.onFresh(fresh);
       this.options.onTrouble(false);
+      // Near the room's closing a renewal cannot last longer (it ends when the room closes):
+      // asking again would only repeat the same answer, in a loop, until then.
+      if (before && expiryOf(fresh) <= expiryOf(before)) {
+        this.stop();
+        return;
+      }
       this.keep(fresh);
     } catch {
       this.options.onTrouble(true);
