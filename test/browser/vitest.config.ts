@@ -19,6 +19,8 @@ export default defineProject({
     // machine makes a fake camera miss frames, and the tests would measure the load, not the page.
     sequence: { groupOrder: 1 },
     testTimeout: 30_000,
+    // A page under a loaded CI machine may take more than the default second to get there.
+    expect: { poll: { timeout: 5_000 } },
     hookTimeout: 60_000,
   },
 });

@@ -31,7 +31,7 @@ export async function createUser(role: Role, fields: { name: string; timezone?: 
   return user;
 }
 
-export type TestAppointment = { id: number; roomName: string; startsAt: number; provider: "twilio" | "agora" };
+export type TestAppointment = { id: number; roomName: string; startsAt: number; provider: "twilio" | "agora" | "webrtc" };
 
 /** An appointment written straight to D1, starting `startsInSeconds` from now (the Worker's clock is the real one). */
 export async function createAppointment(fields: {
@@ -40,7 +40,7 @@ export async function createAppointment(fields: {
   startsInSeconds: number;
   durationMinutes?: number;
   status?: "scheduled" | "confirmed" | "ongoing" | "completed" | "cancelled";
-  provider?: "twilio" | "agora";
+  provider?: "twilio" | "agora" | "webrtc";
   serviceName?: string;
 }): Promise<TestAppointment> {
   const now = Math.floor(Date.now() / 1000);

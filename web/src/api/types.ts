@@ -44,8 +44,22 @@ export interface Page<T> {
 
 export type TwilioConnection = { provider: "twilio"; token: string; identity: string; room_name: string; expires_at: string };
 export type AgoraConnection = { provider: "agora"; app_id: string; channel: string; token: string; uid: number; expires_at: string };
-/** What a provider adapter needs to enter the room; a third provider adds one member here. */
-export type Connection = TwilioConnection | AgoraConnection;
+export type IceServer = { urls: string | string[]; username?: string; credential?: string };
+/**
+ * The built-in provider: the two browsers talk directly, signalling through the room's Durable
+ * Object. `identity` is the viewer's user id; `polite` decides who yields when both offer at once.
+ */
+export type WebRtcConnection = {
+  provider: "webrtc";
+  room_name: string;
+  identity: string;
+  polite: boolean;
+  ice_servers: IceServer[];
+  signalling_path: string;
+  expires_at: string;
+};
+/** What a provider adapter needs to enter the room; another provider adds one member here. */
+export type Connection = TwilioConnection | AgoraConnection | WebRtcConnection;
 export type Provider = Connection["provider"];
 
 /** Why the room is shut, as the page tells it apart (derived by `roomClosure`: the API says why in words). */

@@ -7,7 +7,15 @@ const endings: Record<EndReason | "closed" | "in-person", { title: string; body:
     title: "This session was cancelled",
     body: "Your practice will be in touch about another time. Nothing else is needed from you now.",
   },
+  moved: {
+    title: "This session has moved to a new time",
+    body: "Your practice has sent the new time, with a new link to join then. Nothing else is needed from you now.",
+  },
   ended: { title: "The session has ended", body: "Thank you. The video room is closed." },
+  elsewhere: {
+    title: "This session was opened in another tab or window",
+    body: "The session continues there, so you can close this tab.",
+  },
   dropped: { title: "The call was interrupted", body: "The session is still open: you can rejoin now." },
   closed: { title: "This session is over", body: "Its video room has closed." },
   "in-person": { title: "This is an in-person session", body: "It has no video room. Your practice has the details of where to meet." },
@@ -31,6 +39,7 @@ export function EndScreen({ reason, detail, onRejoin }: { reason: keyof typeof e
           </button>
         )}
         {reason === "left" && <a href={location.pathname}>Rejoin the session</a>}
+        {reason === "elsewhere" && <a href={location.pathname}>Continue in this tab instead</a>}
         <a href="/dashboard">Back to your dashboard</a>
       </div>
     </div>

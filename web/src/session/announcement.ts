@@ -33,6 +33,10 @@ export function callAnnouncement(state: CallState, context: AnnouncementContext)
       switch (state.endReason) {
         case "cancelled":
           return "This session was cancelled";
+        case "moved":
+          return "This session has moved to a new time";
+        case "elsewhere":
+          return "This session was opened in another tab or window";
         case "ended":
           return "The session has ended";
         case "dropped":

@@ -6,11 +6,11 @@
  *   lobby ──join──▶ connecting ──connected──▶ waiting ◀──remote-left── in-call
  *     ▲                 │                        └──────remote-joined─────▲
  *     └─connect-failed──┘          reconnecting ⇄ (waiting | in-call)
- *   any ──leave / call-cancelled / call-ended / dropped──▶ ended
+ *   any ──leave / call-cancelled / call-moved / call-ended / taken-over / dropped──▶ ended
  */
 
 export type CallPhase = "lobby" | "connecting" | "waiting" | "in-call" | "reconnecting" | "ended";
-export type EndReason = "left" | "cancelled" | "ended" | "dropped";
+export type EndReason = "left" | "cancelled" | "moved" | "ended" | "elsewhere" | "dropped";
 
 export interface CallState {
   phase: CallPhase;
@@ -43,7 +43,11 @@ export type CallEvent =
   | { type: "dropped"; message: string }
   | { type: "leave" }
   | { type: "call-cancelled" }
-  | { type: "call-ended" };
+  /** The session moved to a new time: this room is not where it happens any more. */
+  | { type: "call-moved" }
+  | { type: "call-ended" }
+  /** The same person opened the session in another tab or window, which carries the call now. */
+  | { type: "taken-over" };
 
 export const initialCallState: CallState = { phase: "lobby", remotes: [], counterpartLeft: false, rejoining: false };
 
@@ -86,11 +90,16 @@ export function callReducer(state: CallState, event: CallEvent): CallState {
     case "leave":
       return state.phase === "ended" ? state : ended(state, "left");
     case "call-cancelled":
-      return state.phase === "ended" && state.endReason !== "dropped" ? state : ended(state, "cancelled");
+    case "call-moved": {
+      const reason = event.type === "call-cancelled" ? "cancelled" : "moved";
+      return state.phase === "ended" && state.endReason !== "dropped" ? state : ended(state, reason);
+    }
     case "call-ended":
       // In the lobby the room's end is old news (the room reopens on the next join, while the
       // window is open); in a call it is the end of the session.
       return isActive(state) ? ended(state, "ended") : state;
+    case "taken-over":
+      return isActive(state) ? ended(state, "elsewhere") : state;
   }
 }
 

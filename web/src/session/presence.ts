@@ -40,7 +40,8 @@ export function presenceReducer(state: RoomPresence, message: LiveMessage): Room
 
 /**
  * Whether a provider identity is the viewer's own: Twilio identities are `<user id>-<email>`
- * (src/http/twilio-video/token-response.ts), Agora's are the user id itself.
+ * (src/http/twilio-video/token-response.ts), Agora's and the built-in WebRTC provider's are the
+ * user id itself.
  */
 export function isOwnIdentity(identity: string, userId: number): boolean {
   return identity === String(userId) || identity.startsWith(`${userId}-`);

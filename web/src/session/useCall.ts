@@ -3,13 +3,21 @@ import type { VideoSession } from "../api/types";
 import { refreshConnection } from "../api/video-sessions";
 import type { LocalMedia } from "../media/useLocalMedia";
 import { type ServerClock, serverNow } from "../time/server-clock";
-import type { CallEventFromProvider, VideoCall } from "../video/adapter";
+import type { CallEventFromProvider, SessionEnding, VideoCall } from "../video/adapter";
 import { loadAdapter } from "../video/load-adapter";
 import { type CallEvent, type CallState, callReducer, initialCallState, isActive } from "./call-machine";
 import { isOwnIdentity, type RoomPresence } from "./presence";
 import { TokenKeeper } from "./token-keeper";
 import { useRemoteAudio } from "./useRemoteAudio";
 import { type RemoteMedia, useRemoteMedia } from "./useRemoteMedia";
+
+/** The session ended this device's call (webrtc's signalling says why): the same end as the live events would bring. */
+const endedByServer: Record<SessionEnding, CallEvent> = {
+  elsewhere: { type: "taken-over" },
+  cancelled: { type: "call-cancelled" },
+  moved: { type: "call-moved" },
+  closed: { type: "call-ended" },
+};
 
 export interface Call {
   state: CallState;
@@ -61,7 +69,8 @@ export function useCall(session: VideoSession, token: string, clock: ServerClock
       const adapter = await loadAdapter(connection.provider);
       const { media } = latest.current;
       const local = { microphone: media.microphone.track, microphoneEnabled: media.microphone.on, camera: media.camera.track };
-      const entered = await adapter.connect(connection as never, local, (event) => mine === attempt.current && onProviderEvent(event));
+      const onEvent = (event: CallEventFromProvider) => mine === attempt.current && onProviderEvent(event);
+      const entered = await adapter.connect(connection as never, local, onEvent, { bearer: token });
       if (mine !== attempt.current) return void entered.leave();
       call.current = entered;
       published.current = { microphone: local.microphone, microphoneOn: local.microphoneEnabled, camera: local.camera };
@@ -97,6 +106,8 @@ export function useCall(session: VideoSession, token: string, clock: ServerClock
           // Twilio 20104 / Agora did-expire: a fresh token gets straight back in, unnoticed.
           dispatch({ type: "token-expired" });
           void enter(true);
+        } else if (event.ending) {
+          dispatch(endedByServer[event.ending]);
         } else {
           dispatch({ type: "dropped", message: event.message ?? "The connection to the video service was lost" });
         }

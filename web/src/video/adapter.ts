@@ -19,8 +19,15 @@ export type CallEventFromProvider =
   /**
    * The call is over for this device. `tokenExpired`: the provider refused or dropped an expired
    * token (Twilio 20104, Agora token-privilege-did-expire), so a fresh token will get back in.
+   * `ending`: the session itself ended this device's call (see SessionEnding), not the network.
    */
-  | { type: "disconnected"; tokenExpired: boolean; code?: number | string; message?: string };
+  | { type: "disconnected"; tokenExpired: boolean; code?: number | string; message?: string; ending?: SessionEnding };
+
+/**
+ * Why the server ended this device's call: the session continues in another tab or window of
+ * the same person, was cancelled, moved to a new time, or its room closed.
+ */
+export type SessionEnding = "elsewhere" | "cancelled" | "moved" | "closed";
 
 export interface LocalMedia {
   microphone: MediaStreamTrack | null;
@@ -45,5 +52,6 @@ export interface VideoCall {
 export interface VideoProviderAdapter<C extends Connection = Connection> {
   /** Downloads the provider's SDK ahead of `connect` (while the person is still in the green room). */
   preload(): Promise<void>;
-  connect(connection: C, local: LocalMedia, onEvent: (event: CallEventFromProvider) => void): Promise<VideoCall>;
+  /** `page.bearer`: the page's own API token, for a provider that signals through our server (webrtc). */
+  connect(connection: C, local: LocalMedia, onEvent: (event: CallEventFromProvider) => void, page: { bearer: string }): Promise<VideoCall>;
 }

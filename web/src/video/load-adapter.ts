@@ -3,11 +3,12 @@ import type { VideoProviderAdapter } from "./adapter";
 
 /**
  * Each provider's adapter (and, inside it, its SDK) is a dynamic import: its own chunk, fetched
- * only for sessions on that provider. A third provider is one more line here.
+ * only for sessions on that provider. Another provider is one more line here.
  */
 const loaders: Record<Provider, () => Promise<VideoProviderAdapter<never>>> = {
   twilio: () => import("./twilio/twilio-adapter").then((m) => m.twilioAdapter),
   agora: () => import("./agora/agora-adapter").then((m) => m.agoraAdapter),
+  webrtc: () => import("./webrtc/webrtc-adapter").then((m) => m.webrtcAdapter),
 };
 
 const loaded = new Map<Provider, Promise<VideoProviderAdapter<never>>>();
