@@ -32,8 +32,9 @@ describe("the dashboard", () => {
       (typeof patients)[0],
       (typeof patients)[0],
     ];
-    // The Worker keeps the real time, so the session that flips opens 4 s from now on its clock.
-    const soon = await createAppointment({ psychologist, patient: soonPatient, startsInSeconds: 15 * 60 + 4 });
+    // The Worker keeps the real time, so the session that flips opens 8 s from now on its clock
+    // (room enough for the page to load and be checked on a busy machine before it opens).
+    const soon = await createAppointment({ psychologist, patient: soonPatient, startsInSeconds: 15 * 60 + 8 });
     await createAppointment({ psychologist, patient: laterPatient, startsInSeconds: 3 * 3600 });
     const now = await createAppointment({ psychologist, patient: nowPatient, startsInSeconds: -5 * 60 });
     await createAppointment({ psychologist, patient: cancelledPatient, startsInSeconds: 2 * 3600, status: "cancelled" });
