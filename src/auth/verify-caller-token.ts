@@ -14,7 +14,14 @@ export type TokenConfig = {
   issuer?: string;
   audience?: string;
   jwksUrl?: string;
+  /** The longest a platform token may live, from `iat` (or from now, without one) to `exp`. */
+  maxAgeSeconds?: number;
 };
+
+/** A day: the platform's sessions are shorter; a token meant to last a century is a stolen-key risk. */
+export const DEFAULT_JWT_MAX_AGE_SECONDS = 24 * 60 * 60;
+/** Clocks differ by a little; a token issued further ahead than this was not issued now. */
+const CLOCK_SKEW_SECONDS = 60;
 
 const asymmetricAlgorithms = new Set(["RS256", "ES256"]);
 
@@ -38,6 +45,10 @@ export async function verifyCallerToken(token: string, config: TokenConfig, now 
   }
 
   const payload = await verifiedPayload(token, key, algorithm, now);
+  const issuedAt = typeof payload.iat === "number" ? payload.iat : undefined;
+  if (issuedAt !== undefined && issuedAt > now + CLOCK_SKEW_SECONDS) throw unauthorized("Invalid token: issued in the future");
+  if ((payload.exp as number) - (issuedAt ?? now) > (config.maxAgeSeconds ?? DEFAULT_JWT_MAX_AGE_SECONDS))
+    throw unauthorized("Invalid token: lives longer than allowed");
   if (config.issuer && payload.iss !== config.issuer) throw unauthorized("Invalid token: wrong issuer");
   if (config.audience && !audienceMatches(payload.aud, config.audience)) throw unauthorized("Invalid token: wrong audience");
 

@@ -26,7 +26,7 @@ export interface Config {
   defaultVideoProvider: VideoProvider;
   /** Minutes before the start, distinct, largest first. */
   reminderOffsets: readonly number[];
-  jwt: { secret: string; issuer?: string; audience?: string; jwksUrl?: string };
+  jwt: { secret: string; issuer?: string; audience?: string; jwksUrl?: string; maxAgeSeconds: number };
   /**
    * Signs personal join links and the session-scoped tokens they are redeemed for:
    * SESSION_LINK_SECRET, or when unset a key derived from JWT_SECRET (a different HMAC key, so
@@ -66,6 +66,7 @@ export interface Config {
 type Settings = Partial<Record<keyof Env, unknown>>;
 
 const DEFAULT_REMINDER_OFFSETS = "1440,60,15";
+const MIN_JWT_SECRET_BYTES = 32;
 /** A week: further ahead than that a reminder stops reminding anyone of anything. */
 const MAX_OFFSET_MINUTES = 7 * 24 * 60;
 const TEMPLATE_SETTINGS = [
@@ -119,6 +120,11 @@ export function parseConfig(env: Settings): Config {
   const badOrigin = origins.find((origin) => !isOrigin(origin));
   if (badOrigin !== undefined)
     problems.push(`CORS_ALLOWED_ORIGINS must list origins like https://practice.example.com, comma-separated; "${badOrigin}" is not one`);
+  const jwtSecret = text("JWT_SECRET") ?? "";
+  // HS256 with a short secret can be brute-forced offline from any one token.
+  if (jwtSecret && utf8Length(jwtSecret) < MIN_JWT_SECRET_BYTES) problems.push(`JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes`);
+  const maxAge = text("JWT_MAX_AGE_SECONDS") ?? String(24 * 60 * 60);
+  if (!/^\d+$/.test(maxAge) || Number(maxAge) < 60) problems.push("JWT_MAX_AGE_SECONDS must be a whole number of seconds, at least 60");
   const timezone = text("DEFAULT_TIMEZONE") ?? "UTC";
   if (!isValidTimeZone(timezone)) problems.push("DEFAULT_TIMEZONE must be an IANA time zone such as Europe/London");
   const config: Config = {
@@ -128,10 +134,11 @@ export function parseConfig(env: Settings): Config {
     defaultVideoProvider: isVideoProvider(provider) ? provider : "webrtc",
     reminderOffsets: "invalid" in offsets ? [] : offsets,
     jwt: {
-      secret: text("JWT_SECRET") ?? "",
+      secret: jwtSecret,
       issuer: text("JWT_ISSUER"),
       audience: text("JWT_AUDIENCE"),
       jwksUrl: text("JWT_JWKS_URL"),
+      maxAgeSeconds: Number(maxAge),
     },
     sessionLinkSecret: text("SESSION_LINK_SECRET") ?? (text("JWT_SECRET") ? `session-links:${text("JWT_SECRET")}` : ""),
     corsAllowedOrigins: origins,
@@ -265,6 +272,10 @@ function isOrigin(value: string): boolean {
 
 function isVideoProvider(value: string): value is VideoProvider {
   return (videoProviders as readonly string[]).includes(value);
+}
+
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
 }
 
 function optional(value: unknown): string | undefined {

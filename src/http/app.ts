@@ -1,4 +1,5 @@
 import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
 import { requireCaller } from "../auth/middleware";
 import { configOf } from "../base/config";
 import { errorResponse } from "../base/errors";
@@ -25,6 +26,21 @@ export const app = createRouter();
 app.use(async (c, next) => {
   c.set("config", configOf(c.env));
   await next();
+});
+
+// Every answer: no MIME sniffing, no Referer, HTTPS only, never framed. API bodies carry health
+// data and tokens, so no cache (browser or proxy) keeps them. The pages' own headers: web/public/_headers.
+app.use(
+  secureHeaders({
+    xFrameOptions: "DENY",
+    strictTransportSecurity: "max-age=63072000; includeSubDomains",
+    // Practices' own front ends read the API across origins (CORS); a same-origin CORP would not stop them, but say so plainly.
+    crossOriginResourcePolicy: "same-site",
+  }),
+);
+app.use("/api/*", async (c, next) => {
+  await next();
+  c.header("Cache-Control", "no-store");
 });
 
 // Practices' own front ends on the allow-list; a preflight is answered before authentication.

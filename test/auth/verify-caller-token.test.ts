@@ -76,4 +76,25 @@ describe("verifyCallerToken", () => {
     await expect(verifyCallerToken(token, { secret })).rejects.toMatchObject({ message: "Invalid token: unsupported algorithm" });
     await expect(verifyCallerToken(token, { secret, jwksUrl })).rejects.toMatchObject({ message: "Invalid token: unknown signing key" });
   });
+
+  it("refuses a token meant to live longer than JWT_MAX_AGE_SECONDS, and one issued in the future", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const century = await jwt.sign({ ...claims(), iat: now, exp: now + 100 * 365 * 86400 }, secret);
+    await expect(verifyCallerToken(century, { secret })).rejects.toMatchObject({
+      status: 401,
+      message: "Invalid token: lives longer than allowed",
+    });
+    const noIat = await jwt.sign({ ...claims(), exp: now + 2 * 86400 }, secret);
+    await expect(verifyCallerToken(noIat, { secret })).rejects.toMatchObject({ message: "Invalid token: lives longer than allowed" });
+    const day = await jwt.sign({ ...claims(), iat: now, exp: now + 86400 }, secret);
+    await expect(verifyCallerToken(day, { secret })).resolves.toMatchObject({ id: 9 });
+    await expect(verifyCallerToken(day, { secret, maxAgeSeconds: 3600 })).rejects.toMatchObject({ status: 401 });
+    const future = await jwt.sign({ ...claims(), iat: now + 3600 }, secret);
+    await expect(verifyCallerToken(future, { secret })).rejects.toMatchObject({
+      status: 401,
+      message: "Invalid token: issued in the future",
+    });
+    const skewed = await jwt.sign({ ...claims(), iat: now + 30 }, secret);
+    await expect(verifyCallerToken(skewed, { secret })).resolves.toMatchObject({ id: 9 });
+  });
 });

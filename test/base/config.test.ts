@@ -45,6 +45,17 @@ describe("parseConfig", () => {
     expect(() => parseConfig({})).toThrow("Invalid configuration: PUBLIC_BASE_URL must be an http(s) URL");
   });
 
+  it("refuses a JWT_SECRET shorter than 32 bytes, and a bad JWT_MAX_AGE_SECONDS, naming them", () => {
+    expect(problemsOf({ JWT_SECRET: "short-secret", JWT_MAX_AGE_SECONDS: "forever" })).toEqual([
+      "JWT_SECRET must be at least 32 bytes",
+      "JWT_MAX_AGE_SECONDS must be a whole number of seconds, at least 60",
+    ]);
+    expect(problemsOf({ JWT_SECRET: "x".repeat(32) })).toEqual([]);
+    expect(parseConfig({ ...minimal, JWT_SECRET: "   " }).jwt.secret).toBe("");
+    expect(parseConfig(minimal).jwt.maxAgeSeconds).toBe(86400);
+    expect(parseConfig({ ...minimal, JWT_MAX_AGE_SECONDS: "3600" }).jwt.maxAgeSeconds).toBe(3600);
+  });
+
   it("takes blank settings as unset", () => {
     const config = parseConfig({ ...minimal, DEFAULT_VIDEO_PROVIDER: " ", REMINDER_OFFSETS: "", JWT_ISSUER: "  ", TWILIO_AUTH_TOKEN: "" });
     expect(config.defaultVideoProvider).toBe("webrtc");
