@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { userIdSchema } from "../base/caller";
+import { pathIdSchema, userIdSchema } from "../base/caller";
 import { pageQueryFields } from "../base/pagination";
 import { videoProviders } from "../base/video-provider";
 
@@ -43,11 +43,7 @@ export const updateAppointmentSchema = z
   .openapi("AppointmentUpdate");
 
 export const appointmentIdParamSchema = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: "id", in: "path" }, example: 1 }),
+  id: pathIdSchema.openapi({ param: { name: "id", in: "path" }, example: "1" }),
 });
 
 export const listAppointmentsQuerySchema = z.object({

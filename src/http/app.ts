@@ -1,6 +1,6 @@
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
-import { requireCaller } from "../auth/middleware";
+import { bearerToken, callerToken, requireCaller } from "../auth/middleware";
 import { configOf } from "../base/config";
 import { errorResponse } from "../base/errors";
 import { createRouter } from "../base/router";
@@ -51,7 +51,12 @@ app.use("/api/*", corsForAllowedOrigins());
  * reaches its own session's routes only), except where something else authenticates the request:
  * webhooks carry their provider's signature, and redeeming a join link carries its signed key.
  */
-const authenticate = requireCaller();
+// Browsers cannot set Authorization on a WebSocket: only the two socket routes take the token
+// elsewhere (subprotocol or query); on any other route a token in a URL would end up in logs.
+const webSocketRoute = /^\/api\/(?:appointments\/video-events\/[^/]+|video-sessions\/[^/]+\/signal)\/$/;
+const authenticate = requireCaller((request) =>
+  webSocketRoute.test(new URL(request.url).pathname) ? callerToken(request) : bearerToken(request),
+);
 const isPublic = (path: string) => path.startsWith("/api/webhooks/") || /^\/api\/video-sessions\/[^/]+\/redeem\/$/.test(path);
 app.use("/api/*", async (c, next) => {
   if (isPublic(c.req.path)) return next();

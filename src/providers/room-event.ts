@@ -23,3 +23,14 @@ export interface RoomEvent {
 export function isParticipantKind(kind: RoomEventKind): kind is "participant-connected" | "participant-disconnected" {
   return kind === "participant-connected" || kind === "participant-disconnected";
 }
+
+/**
+ * Whether a provider's event time (epoch ms) is an instant a room event could have happened at.
+ * A signed event with an absurd time (Agora `ts: 1e300`) would otherwise be stored, and every
+ * later read of the room would compute durations and dates from it and fail.
+ */
+export function isPlausibleEventTime(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= EARLIEST_EVENT_MS && ms <= LATEST_EVENT_MS;
+}
+const EARLIEST_EVENT_MS = Date.UTC(2015, 0, 1);
+const LATEST_EVENT_MS = Date.UTC(2100, 0, 1);

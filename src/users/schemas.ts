@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { roles, userIdSchema } from "../base/caller";
+import { pathIdSchema, roles } from "../base/caller";
 import { isValidTimeZone } from "../time/zoned";
 
 export const phoneSchema = z
@@ -35,7 +35,7 @@ export const syncedUserSchema = z
   .strict()
   .openapi("SyncedUserInput");
 
-export const userIdParamSchema = z.object({ id: userIdSchema.openapi({ param: { name: "id", in: "path" }, example: 42 }) });
+export const userIdParamSchema = z.object({ id: pathIdSchema.openapi({ param: { name: "id", in: "path" }, example: "42" }) });
 
 export const userSchema = z
   .object({

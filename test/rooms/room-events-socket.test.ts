@@ -130,4 +130,13 @@ describe("GET /api/appointments/video-events/<id>/", () => {
     const response = await call(`/api/appointments/video-status/${appointment.id}/?token=${await tokenFor(client)}`);
     expect(response.status).toBe(401);
   });
+
+  it("takes a token from a URL or a subprotocol on the WebSocket routes only, even on an upgrade", async () => {
+    const appointment = await createAppointment({ psychologist, patient: client, startsInMinutes: 5 });
+    const token = await tokenFor(client);
+    for (const path of [`/api/appointments/video-status/${appointment.id}/`, `/api/appointments/${appointment.id}/`, "/api/users/me"]) {
+      expect((await openEvents(`${path}?token=${token}`, {})).status, path).toBe(401);
+      expect((await openEvents(path, { "sec-websocket-protocol": `bearer, ${token}` })).status, path).toBe(401);
+    }
+  });
 });

@@ -1,7 +1,9 @@
 import { env, runInDurableObject } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RoomState } from "../../src/rooms/room-state";
 import { agoraBody, inChannel } from "../rooms/room-fixtures";
+import { tokenFor } from "../support/api";
 import { createAppointment, createUser, type UserFixture } from "../support/fixtures";
 import { postAgora, roomOf } from "./signed-webhooks";
 
@@ -38,6 +40,23 @@ describe("POST /api/webhooks/agora/ncs", () => {
     });
     const row = await env.DB.prepare("SELECT status, started_at FROM appointments WHERE id = ?").bind(appointment.id).first();
     expect(row).toEqual({ status: "ongoing", started_at: Math.floor(at(1) / 1000) });
+  });
+
+  it("refuses a signed notice whose time is no plausible instant, storing nothing, and the room still answers", async () => {
+    const { appointment, channel, notice } = await agoraChannel();
+    for (const ts of [1e300, -1, 0, 4102444800 + 1]) {
+      const body = notice(103, at(1), { uid: 1001, clientSeq: 1 });
+      const response = await postAgora({ ...body, payload: { ...body.payload, ts } });
+      expect({ ts, status: response.status }).toEqual({ ts, status: 400 });
+    }
+    expect(await storedState(channel)).toBeUndefined();
+    expect((await postAgora(notice(103, at(1), { uid: 1001, clientSeq: 1 }))).status).toBe(200);
+    const status = await exports.default.fetch(
+      new Request(`http://api.test/api/v1/video/video-calls/${appointment.id}/status/`, {
+        headers: { authorization: `Bearer ${await tokenFor(client)}` },
+      }),
+    );
+    expect(status.status).toBe(200);
   });
 
   describe("rejects what Agora did not sign, with 403 and nothing stored", () => {

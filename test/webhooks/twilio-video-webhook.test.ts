@@ -123,6 +123,27 @@ describe("POST /api/webhooks/twilio/video", () => {
     expect(await storedState(roomName)).toBeUndefined();
   });
 
+  it("refuses a signed callback with a field sent twice (swapping two values keeps the signature), storing nothing", async () => {
+    const { roomName, params } = await twilioRoom();
+    const joined = params("participant-connected", at(1), 1, therapist);
+    const doubled = [...joined, ["StatusCallbackEvent", "room-ended"] as const];
+    const response = await postTwilio(doubled);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: "Repeated form parameter: StatusCallbackEvent" });
+    expect(await storedState(roomName)).toBeUndefined();
+  });
+
+  it("refuses a signed callback whose Timestamp is no plausible instant, storing nothing", async () => {
+    const { roomName, params } = await twilioRoom();
+    for (const timestamp of ["1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "not a time"]) {
+      const callback = params("participant-connected", at(1), 1, therapist).map(([name, value]) =>
+        name === "Timestamp" ? (["Timestamp", timestamp] as const) : ([name, value] as const),
+      );
+      expect((await postTwilio(callback)).status).toBe(400);
+    }
+    expect(await storedState(roomName)).toBeUndefined();
+  });
+
   it("acknowledges and ignores rooms no Twilio appointment owns", async () => {
     const agoraAppointment = await createAppointment({ psychologist, patient: client, startsInMinutes: -5, videoProvider: "agora" });
     for (const roomName of ["apt-unknown-room", agoraAppointment.video_room_id!]) {

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isParticipantKind, type RoomEvent, type RoomEventKind } from "../room-event";
+import { isParticipantKind, isPlausibleEventTime, type RoomEvent, type RoomEventKind } from "../room-event";
 
 /** Agora RTC channel event types (productId 1). */
 const agoraKinds: Record<number, RoomEventKind> = {
@@ -24,7 +24,7 @@ const agoraRtcNotice = z.object({
   payload: z.object({
     channelName: z.string().min(1),
     /** Unix seconds. */
-    ts: z.number().nonnegative(),
+    ts: z.number().refine((seconds) => isPlausibleEventTime(seconds * 1000)),
     uid: z.number().int().nonnegative().optional(),
     clientSeq: z.number().int().optional(),
   }),

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isParticipantKind, type RoomEvent, type RoomEventKind } from "../room-event";
+import { isParticipantKind, isPlausibleEventTime, type RoomEvent, type RoomEventKind } from "../room-event";
 import type { FormParams } from "./webhook-signature";
 
 const twilioKinds: Record<string, RoomEventKind> = {
@@ -14,7 +14,7 @@ const twilioStatusCallback = z.object({
   RoomName: z.string().min(1),
   StatusCallbackEvent: z.string().min(1),
   // Documented as UTC ISO 8601; any form Date.parse reads is taken rather than dropping the event.
-  Timestamp: z.string().refine((text) => !Number.isNaN(Date.parse(text))),
+  Timestamp: z.string().refine((text) => isPlausibleEventTime(Date.parse(text))),
   SequenceNumber: z.string().min(1),
   ParticipantSid: z.string().min(1).optional(),
   ParticipantIdentity: z.string().min(1).optional(),

@@ -13,7 +13,8 @@ export function publicRequestUrl(publicBaseUrl: string, requestUrl: string): str
 /**
  * A Twilio webhook's form fields, after checking `X-Twilio-Signature` with the auth token.
  * Unsigned or mis-signed requests, and any request while no auth token is set (a blank key is
- * one anybody can sign with), are a 403 before anything is parsed further or stored.
+ * one anybody can sign with), are a 403 before anything is parsed further or stored; a field
+ * sent twice is a 400.
  */
 export async function verifiedTwilioForm(
   request: Request,
@@ -33,5 +34,9 @@ export async function verifiedTwilioForm(
       signature: request.headers.get("x-twilio-signature"),
     }));
   if (!signed) throw new ApiError(403, "Invalid webhook signature");
+  // Twilio sends each field once. The signature sorts repeated values, so swapping two values of
+  // one name keeps it valid while changing which one a reader takes: refuse them outright.
+  const repeated = params.find(([name], index) => params.findIndex(([other]) => other === name) !== index);
+  if (repeated) throw badRequest(`Repeated form parameter: ${repeated[0]}`);
   return params;
 }
