@@ -28,9 +28,11 @@ export function mayAccess(appointment: Parties, caller: Pick<Caller, "id" | "rol
 }
 
 /**
- * The appointment, if the caller may reach it (`mayAccess`): otherwise a 404 for a row that does
- * not exist (or is not a session, per `isSession`) and a 403 for one that is not theirs. Every
- * route that reads one appointment asks this function.
+ * The appointment, if the caller may reach it (`mayAccess`): otherwise the same 404 whether the
+ * row does not exist (or is not a session, per `isSession`) or is someone else's, so ids cannot
+ * be probed for who has appointments. Only an admin, who may know every appointment, hears a 403
+ * where admins are not let in (a session's room). Every route that reads one appointment asks
+ * this function.
  */
 export async function appointmentForCaller(
   db: D1Database,
@@ -41,7 +43,9 @@ export async function appointmentForCaller(
   const wording = access.wording ?? appointmentWording;
   const appointment = await findAppointment(db, id);
   if (!appointment || (access.isSession && !access.isSession(appointment))) throw notFound(wording.notFound);
-  if (!mayAccess(appointment, caller, access)) throw new ApiError(403, wording.denied);
+  if (!mayAccess(appointment, caller, access)) {
+    throw caller.role === "admin" ? new ApiError(403, wording.denied) : notFound(wording.notFound);
+  }
   return appointment;
 }
 

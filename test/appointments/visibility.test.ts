@@ -61,7 +61,11 @@ describe("who sees which appointments", () => {
       expect(body).toMatchObject({ id: aWithA, psychologist: { id: drA.id }, patient: { id: patientA.id } });
     }
     for (const caller of [drB, patientB, stranger]) {
-      expect(await callJson(`/api/appointments/${aWithA}/`, { as: caller })).toEqual({ status: 403, body: { error: "Permission denied" } });
+      // The same 404 as a missing appointment: nobody learns which ids are someone's.
+      expect(await callJson(`/api/appointments/${aWithA}/`, { as: caller })).toEqual({
+        status: 404,
+        body: { error: "Appointment not found" },
+      });
     }
   });
 

@@ -109,7 +109,7 @@ describe("GET /api/appointments/video-events/<id>/", () => {
   it("is for the two parties only, and only as a WebSocket", async () => {
     const appointment = await createAppointment({ psychologist, patient: client, startsInMinutes: 5 });
     const strangers = await openEvents(eventsPath(appointment.id), { "sec-websocket-protocol": `bearer, ${await tokenFor(stranger)}` });
-    expect(strangers.status).toBe(403);
+    expect(strangers.status).toBe(404);
     expect((await openEvents(eventsPath(appointment.id), {})).status).toBe(401);
     const plain = await call(eventsPath(appointment.id), { as: client });
     expect(plain.status).toBe(426);

@@ -69,8 +69,8 @@ describe("GET /api/appointments/video-status/<id>/", () => {
   it("is for the two parties only, as the token endpoint is", async () => {
     const appointment = await createAppointment({ psychologist, patient: client, startsInMinutes: 5 });
     expect(await callJson(`/api/appointments/video-status/${appointment.id}/`, { as: stranger })).toEqual({
-      status: 403,
-      body: { error: "Permission denied" },
+      status: 404,
+      body: { error: "Appointment not found" },
     });
     expect(await callJson(`/api/appointments/video-status/${appointment.id}/`, { as: admin })).toEqual({
       status: 403,
@@ -109,9 +109,13 @@ describe("GET /api/v1/video/video-calls/<id>/status/", () => {
     });
   });
 
-  it("answers the video-calls API's own 403 and 404", async () => {
+  it("answers the video-calls API's own 403 (admins) and 404 (missing, or a stranger's)", async () => {
     const appointment = await createAppointment({ psychologist, patient: client, startsInMinutes: 5, videoProvider: "agora" });
     expect(await callJson(`/api/v1/video/video-calls/${appointment.id}/status/`, { as: stranger })).toEqual({
+      status: 404,
+      body: { error: "Appointment not found" },
+    });
+    expect(await callJson(`/api/v1/video/video-calls/${appointment.id}/status/`, { as: admin })).toEqual({
       status: 403,
       body: { error: "You are not authorized to access this call" },
     });

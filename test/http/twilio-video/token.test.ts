@@ -107,8 +107,9 @@ describe("GET /api/appointments/video-token/<id>/", () => {
 
   it("lets nobody but the two parties in: not admins, colleagues or other patients", async () => {
     const row = await appointment();
-    for (const caller of [admin, otherPsychologist, otherPatient]) {
-      expect(await callJson(tokenPath(row.id), { as: caller })).toEqual({ status: 403, body: { error: "Permission denied" } });
+    expect(await callJson(tokenPath(row.id), { as: admin })).toEqual({ status: 403, body: { error: "Permission denied" } });
+    for (const caller of [otherPsychologist, otherPatient]) {
+      expect(await callJson(tokenPath(row.id), { as: caller })).toEqual({ status: 404, body: { error: "Appointment not found" } });
     }
     expect((await call(tokenPath(row.id))).status).toBe(401);
   });

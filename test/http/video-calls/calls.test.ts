@@ -269,11 +269,9 @@ describe("GET /api/v1/video/video-calls/ and /<id>/", () => {
 
   it("lets the parties and admins read a call, and nobody else", async () => {
     for (const caller of [drA, ptA, admin]) expect((await callJson(`${calls}${early}/`, { as: caller })).status).toBe(200);
+    // The same 404 as a missing call: nobody learns which ids are someone's.
     for (const caller of [ptB, stranger]) {
-      expect(await callJson(`${calls}${early}/`, { as: caller })).toEqual({
-        status: 403,
-        body: { error: "You are not authorized to access this call" },
-      });
+      expect(await callJson(`${calls}${early}/`, { as: caller })).toEqual({ status: 404, body: { error: "Video call not found" } });
     }
   });
 
