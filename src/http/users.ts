@@ -16,7 +16,7 @@ const getOwnProfile = authedRoute({
 const putOwnProfile = authedRoute({
   method: "put",
   path: "/api/users/me",
-  summary: "Create or update the caller's profile (email and role come from the JWT)",
+  summary: "Create or update the caller's profile (email from the JWT; role from the JWT when new, then only the platform sync changes it)",
   request: { body: jsonBody(ownProfileSchema) },
   responses: {
     200: jsonResponse(userSchema, "Updated"),
@@ -50,7 +50,9 @@ export const userRoutes = createRouter()
   .openapi(putOwnProfile, async (c) => {
     const caller = c.get("caller");
     const existing = await findUser(c.env.DB, caller.id);
-    const row = await saveUser(c.env.DB, mergeUser(existing, caller, c.req.valid("json"), c.get("config").defaultTimezone), nowSeconds());
+    // A stored role is the platform sync's to change: a token saying otherwise must not rewrite it.
+    const identity = existing ? { ...caller, role: existing.role } : caller;
+    const row = await saveUser(c.env.DB, mergeUser(existing, identity, c.req.valid("json"), c.get("config").defaultTimezone), nowSeconds());
     return c.json(userView(row), existing ? 200 : 201);
   })
   .openapi(putSyncedUser, async (c) => {

@@ -32,6 +32,15 @@ describe("the caller's own profile", () => {
     expect((await callJson("/api/users/me", { as: patient })).body).toEqual(updated.body);
   });
 
+  it("keeps the stored role when a token says another: only the platform sync changes roles", async () => {
+    const user = { id: 503, email: "pat503@example.com", role: "patient" as const };
+    expect((await callJson("/api/users/me", { method: "PUT", as: user, body: {} })).status).toBe(201);
+    const elevated = await callJson("/api/users/me", { method: "PUT", as: { ...user, role: "admin" }, body: { name: "Pat" } });
+    expect(elevated.status).toBe(200);
+    expect(elevated.body).toMatchObject({ id: 503, role: "patient", name: "Pat" });
+    expect((await callJson("/api/users/me", { as: user })).body.role).toBe("patient");
+  });
+
   it("cannot change its own email or role", async () => {
     const { status, body } = await callJson("/api/users/me", { method: "PUT", as: patient, body: { role: "admin" } });
     expect(status).toBe(400);
