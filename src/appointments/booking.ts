@@ -13,6 +13,11 @@ export type BookingRules = {
   clashMessage?: string;
   /** The request's names for the start and the parties, so errors name the fields the caller sent. */
   fields?: BookingFields;
+  /**
+   * Whether errors may say why a party cannot be booked (unknown, another role, inactive): for
+   * admins. Anyone else hears only "not found", or bookings would tell them who exists as what.
+   */
+  revealParties?: boolean;
 };
 
 export type BookingFields = { start: string; psychologist: string; patient: string };
@@ -36,8 +41,9 @@ export async function bookAppointment(
   if (request.psychologistId === request.patientId) throw badRequest("Patient and psychologist must be different users");
 
   const users = await findUsers(db, [request.psychologistId, request.patientId]);
-  checkParty(users.get(request.psychologistId), request.psychologistId, "psychologist", fields.psychologist);
-  checkParty(users.get(request.patientId), request.patientId, "patient", fields.patient);
+  const reveal = rules.revealParties ?? false;
+  checkParty(users.get(request.psychologistId), request.psychologistId, "psychologist", fields.psychologist, reveal);
+  checkParty(users.get(request.patientId), request.patientId, "patient", fields.patient, reveal);
 
   const slot: Slot = { ...request, gapSeconds: rules.gapSeconds ?? 0 };
   const clashError = async () => {
@@ -53,8 +59,11 @@ export async function bookAppointment(
   return row;
 }
 
-function checkParty(user: UserRow | undefined, id: number, role: "psychologist" | "patient", field: string): void {
+function checkParty(user: UserRow | undefined, id: number, role: "psychologist" | "patient", field: string, reveal: boolean): void {
   const label = role === "psychologist" ? "Psychologist" : "Patient";
+  if (!reveal && (!user || user.role !== role || user.is_active !== 1)) {
+    throw badRequest(`${label} not found`, { [field]: [`No active ${role} with this id`] });
+  }
   if (!user) throw badRequest(`${label} not found`, { [field]: [`No user with id ${id}`] });
   if (user.role !== role) throw badRequest(`User ${id} is not a ${role}`, { [field]: [`Must be a ${role}`] });
   if (user.is_active !== 1) throw badRequest(`${label} account is inactive`, { [field]: ["Account is inactive"] });

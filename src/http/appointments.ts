@@ -71,6 +71,7 @@ export const appointmentRoutes = createRouter()
         roomNameTemplate: sessionType === "telehealth" ? appointmentRoomNameTemplate(now) : null,
       },
       now,
+      { revealParties: c.get("caller").role === "admin" },
     );
     await appointmentBooked(changeContext(c), row, now);
     const booked = await appointmentForCaller(c.env.DB, row.id, c.get("caller"), { admins: true });

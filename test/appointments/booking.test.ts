@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { callJson } from "../support/api";
+import { callJson, type TestUser } from "../support/api";
 import { createAppointment, createUser, isoInMinutes, type UserFixture } from "../support/fixtures";
 
 let psychologist: UserFixture;
@@ -108,17 +108,38 @@ describe("POST /api/appointments/", () => {
     expect(response.body.error).toContain(message);
   });
 
-  it("rejects an inactive party", async () => {
+  it("rejects an inactive party, telling only an admin why", async () => {
     const inactive = await createUser("patient", { is_active: false });
-    const response = await callJson("/api/appointments/", {
-      method: "POST",
-      as: psychologist,
-      body: booking({ patient_id: inactive.id, appointment_date: freshSlot() }),
-    });
-    expect(response).toEqual({
+    const book = (as: TestUser) =>
+      callJson("/api/appointments/", { method: "POST", as, body: booking({ patient_id: inactive.id, appointment_date: freshSlot() }) });
+    expect(await book(admin)).toEqual({
       status: 400,
       body: { error: "Patient account is inactive", details: { patient_id: ["Account is inactive"] } },
     });
+    expect(await book(psychologist)).toEqual({
+      status: 400,
+      body: { error: "Patient not found", details: { patient_id: ["No active patient with this id"] } },
+    });
+  });
+
+  it("tells a non-admin nothing about other users: unknown, another role and inactive all read as not found", async () => {
+    const inactive = await createUser("patient", { is_active: false });
+    const answers = [];
+    for (const patient_id of [999_999, otherPsychologist.id, inactive.id]) {
+      answers.push(
+        await callJson("/api/appointments/", {
+          method: "POST",
+          as: psychologist,
+          body: booking({ patient_id, appointment_date: freshSlot() }),
+        }),
+      );
+    }
+    for (const answer of answers) {
+      expect(answer).toEqual({
+        status: 400,
+        body: { error: "Patient not found", details: { patient_id: ["No active patient with this id"] } },
+      });
+    }
   });
 
   it.each([

@@ -117,6 +117,7 @@ export const videoCallRoutes = createRouter()
         gapSeconds: 30 * 60,
         clashMessage: "There is already a scheduled call within 30 minutes of this time",
         fields: { start: "scheduled_time", psychologist: "doctor", patient: "patient" },
+        revealParties: c.get("caller").role === "admin",
       },
     );
     await appointmentBooked(changeContext(c), row, now);

@@ -142,9 +142,10 @@ describe("POST /api/v1/video/video-calls/", () => {
       as: doctor,
       body: { doctor: doctor.id, patient: inactive.id, scheduled_time: freshSlot() },
     });
+    // A doctor (not an admin) is not told why: only that no such active patient exists.
     expect(response).toEqual({
       status: 400,
-      body: { error: "Patient account is inactive", details: { patient: ["Account is inactive"] } },
+      body: { error: "Patient not found", details: { patient: ["No active patient with this id"] } },
     });
   });
 
