@@ -1,23 +1,16 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { expectAccessible, expectNoConsoleErrors, launchBrowser, openPage, statusRegion } from "./support/browser";
+import { describe, expect, test } from "vitest";
+import { expectAccessible, expectNoConsoleErrors, openPage, statusRegion, useBrowser } from "./support/browser";
 import { createAppointment, createUser } from "./support/db";
 import { personalLink } from "./support/sessions";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe("an Agora session from a personal link", () => {
   test("the psychologist joins, the patient arrives, the token is renewed in the call, the patient leaves, reconnecting", async () => {
     const psychologist = await createUser("psychologist", { name: "Dr Lin Agora" });
     const patient = await createUser("patient", { name: "Kim Patient" });
     const appointment = await createAppointment({ psychologist, patient, startsInSeconds: 2 * 60, provider: "agora" });
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(browser());
     const status = statusRegion(page);
     const agoraCalls = (method: string) => page.evaluate((name) => window.__videoSdkControl.callsTo("agora", name), method);
 

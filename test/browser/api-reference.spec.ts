@@ -1,18 +1,11 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { expectNoConsoleErrors, launchBrowser, openPage } from "./support/browser";
+import { describe, expect, test } from "vitest";
+import { expectNoConsoleErrors, openPage, useBrowser } from "./support/browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe("the API reference at /docs", () => {
   test("Swagger UI from our own assets renders every operation, under the page's own CSP", async () => {
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(browser());
     const response = await page.goto("/docs");
     expect(response?.headers()["content-security-policy"]).toContain("script-src 'self';");
 

@@ -1,16 +1,9 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { expectAccessible, expectNoConsoleErrors, launchBrowser, openPage } from "./support/browser";
+import { describe, expect, test } from "vitest";
+import { expectAccessible, expectNoConsoleErrors, openPage, useBrowser } from "./support/browser";
 import { createAppointment, createUser } from "./support/db";
 import { tokenFor } from "./support/jwt";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** Resolves once the Worker's (real) clock has reached `epochSeconds`. */
 const untilServerTime = async (epochSeconds: number) => {
@@ -40,7 +33,7 @@ describe("the dashboard", () => {
     await createAppointment({ psychologist, patient: cancelledPatient, startsInSeconds: 2 * 3600, status: "cancelled" });
     await createAppointment({ psychologist, patient: unconfirmedPatient, startsInSeconds: 5 * 3600, status: "scheduled" });
 
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(browser());
     // The page's timers run on a clock the test moves, so the poll that flips Join needs no waiting of its own.
     await page.clock.install();
     const token = tokenFor(psychologist);
@@ -93,7 +86,7 @@ describe("the dashboard", () => {
   });
 
   test("without a sign-in: says how to get one", async () => {
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(browser());
     await page.goto("/dashboard");
     await page.getByRole("heading", { level: 2, name: "Please sign in" }).waitFor();
     await expectAccessible(page, "the signed-out dashboard");

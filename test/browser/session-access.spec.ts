@@ -1,17 +1,18 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { expectAccessible, expectNoConsoleErrors, launchBrowser, openPage, refusedRequest, statusRegion } from "./support/browser";
+import { describe, expect, test } from "vitest";
+import {
+  expectAccessible,
+  expectNoConsoleErrors,
+  launchBrowser,
+  openPage,
+  refusedRequest,
+  statusRegion,
+  useBrowser,
+} from "./support/browser";
 import { createAppointment, createUser } from "./support/db";
 import { tokenFor } from "./support/jwt";
 import { personalLink } from "./support/sessions";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe("getting into a session", () => {
   test("too early: a countdown to the room's opening, Join off until then, then on by itself", async () => {
@@ -20,7 +21,7 @@ describe("getting into a session", () => {
     // The room opens 15 minutes before the start: here, 8 seconds from now on the Worker's (real) clock
     // (room enough for a page to load on a busy machine before it opens).
     const appointment = await createAppointment({ psychologist, patient, startsInSeconds: 15 * 60 + 8 });
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(browser());
 
     await page.goto(await personalLink(appointment, patient));
     await page.getByRole("heading", { level: 1, name: "Session with Dr Early" }).waitFor();
@@ -78,7 +79,7 @@ describe("getting into a session", () => {
     const patient = await createUser("patient", { name: "Pat Scope" });
     const own = await createAppointment({ psychologist, patient, startsInSeconds: 60 });
     const other = await createAppointment({ psychologist, patient, startsInSeconds: 3 * 3600 });
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(browser());
 
     await page.goto(await personalLink(own, patient));
     await page.getByRole("heading", { level: 1, name: "Session with Dr Scope" }).waitFor();
@@ -120,7 +121,7 @@ describe("getting into a session", () => {
     const psychologist = await createUser("psychologist", { name: "Dr Tamper" });
     const patient = await createUser("patient", { name: "Pat Tamper" });
     const appointment = await createAppointment({ psychologist, patient, startsInSeconds: 60 });
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(browser());
 
     const link = await personalLink(appointment, patient);
     await page.goto(`${link.slice(0, -3)}AAA`);

@@ -1,24 +1,17 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { expectAccessible, expectNoConsoleErrors, launchBrowser, openPage, refusedRequest, statusRegion } from "./support/browser";
+import { describe, expect, test } from "vitest";
+import { expectAccessible, expectNoConsoleErrors, openPage, refusedRequest, statusRegion, useBrowser } from "./support/browser";
 import { createAppointment, createUser } from "./support/db";
 import { cancelAppointment, personalLink, twilioIdentity } from "./support/sessions";
 import { twilioRoomEvent } from "./support/twilio-webhooks";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe("a Twilio session from a personal link", () => {
   test("green room, join, the other party joins, a token expires, the other party leaves, leave", async () => {
     const psychologist = await createUser("psychologist", { name: "Dr Ada Byron" });
     const patient = await createUser("patient", { name: "Sam Patient" });
     const appointment = await createAppointment({ psychologist, patient, startsInSeconds: 5 * 60, provider: "twilio" });
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(browser());
     const status = statusRegion(page);
     const therapist = { sid: "PA00000000000000000000000000000001", identity: twilioIdentity(psychologist) };
 
@@ -124,7 +117,7 @@ describe("a Twilio session from a personal link", () => {
     const patient = await createUser("patient", { name: "Lee Patient" });
     const appointment = await createAppointment({ psychologist, patient, startsInSeconds: 60, provider: "twilio" });
     const link = await personalLink(appointment, patient);
-    const { page, errors, context } = await openPage(browser);
+    const { page, errors, context } = await openPage(browser());
     const status = statusRegion(page);
 
     await page.goto(link);
@@ -143,7 +136,7 @@ describe("a Twilio session from a personal link", () => {
     await context.close();
 
     // The same link, forwarded and opened elsewhere afterwards: refused, with the server's reason.
-    const forwarded = await openPage(browser);
+    const forwarded = await openPage(browser());
     await forwarded.page.goto(link);
     await forwarded.page.getByRole("heading", { level: 1, name: "This link is no longer valid" }).waitFor();
     await forwarded.page.getByText("This session has been cancelled, so its link no longer opens it").waitFor();

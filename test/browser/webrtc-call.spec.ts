@@ -1,6 +1,6 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { expectAccessible, expectNoConsoleErrors, launchBrowser, type OpenedPage, openPage, statusRegion } from "./support/browser";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import { expectAccessible, expectNoConsoleErrors, type OpenedPage, openPage, statusRegion, useBrowser } from "./support/browser";
 import { createAppointment, createUser, type TestAppointment } from "./support/db";
 import type { TestUser } from "./support/jwt";
 import { api, cancelAppointment, personalLink } from "./support/sessions";
@@ -11,13 +11,7 @@ import { dropSignalling, inboundBytes, negotiation, networkBack, peerConnectionS
  * camera and microphone) reach each other over real RTCPeerConnections, signalling through the
  * Worker's room object. No SDK stand-in is involved: nothing here replaces WebRTC.
  */
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 async function webrtcSession() {
   const psychologist = await createUser("psychologist", { name: "Dr Rita Peer" });
@@ -44,7 +38,7 @@ async function finish(...people: OpenedPage[]) {
 
 /** A person's browser, recording its peer connections and sockets, and its console warnings (a failed negotiation step is one). */
 async function openRecorded(): Promise<OpenedPage & { warnings: string[] }> {
-  const opened = await openPage(browser);
+  const opened = await openPage(browser());
   await opened.context.addInitScript(recordConnections);
   const warnings: string[] = [];
   opened.page.on("console", (message) => message.type() === "warning" && warnings.push(message.text()));

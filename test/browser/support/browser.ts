@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { expect, inject } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 import { installVideoSdkStandIns } from "./sdk-stand-ins";
 
 const require = createRequire(import.meta.url);
@@ -29,6 +29,24 @@ export async function launchBrowser({ grantMedia = true }: { grantMedia?: boolea
       "--no-first-run",
     ],
   });
+}
+
+/**
+ * One Chromium for a test file: launched before its tests, closed after them. Returns the
+ * browser as a function, since it exists only once the file's tests start.
+ */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error("useBrowser: the browser is launched in beforeAll; use it inside a test");
+    return browser;
+  };
 }
 
 export type OpenedPage = {
