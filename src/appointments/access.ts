@@ -1,6 +1,7 @@
 import type { Caller } from "../base/caller";
+import { refuseInactive } from "../base/caller";
 import { ApiError, notFound } from "../base/errors";
-import { type AppointmentWithParties, findAppointment, findAppointmentByRoom } from "./queries";
+import { type AppointmentWithParties, findAppointmentForCaller } from "./queries";
 
 /**
  * Who may reach a session: its two parties, and admins where `admins` says so (they may read
@@ -32,7 +33,7 @@ export function mayAccess(appointment: Parties, caller: Pick<Caller, "id" | "rol
  * row does not exist (or is not a session, per `isSession`) or is someone else's, so ids cannot
  * be probed for who has appointments. Only an admin, who may know every appointment, hears a 403
  * where admins are not let in (a session's room). Every route that reads one appointment asks
- * this function.
+ * this function. A deactivated caller is refused (403) from the same statement.
  */
 export async function appointmentForCaller(
   db: D1Database,
@@ -41,11 +42,12 @@ export async function appointmentForCaller(
   access: SessionAccess,
 ): Promise<AppointmentWithParties> {
   const wording = access.wording ?? appointmentWording;
-  const appointment = await findAppointment(db, id);
+  const appointment = await findAppointmentForCaller(db, { id }, caller.id);
   if (!appointment || (access.isSession && !access.isSession(appointment))) throw notFound(wording.notFound);
   if (!mayAccess(appointment, caller, access)) {
     throw caller.role === "admin" ? new ApiError(403, wording.denied) : notFound(wording.notFound);
   }
+  refuseInactive(appointment.caller_active);
   return appointment;
 }
 
@@ -54,7 +56,8 @@ export async function appointmentForCaller(
  * A stranger gets the same 404 as an unknown room, so room names cannot be probed.
  */
 export async function sessionForParty(db: D1Database, roomName: string, caller: Caller): Promise<AppointmentWithParties> {
-  const session = await findAppointmentByRoom(db, roomName);
+  const session = await findAppointmentForCaller(db, { roomName }, caller.id);
   if (!session || !mayAccess(session, caller, { admins: false })) throw notFound("Video session not found");
+  refuseInactive(session.caller_active);
   return session;
 }

@@ -1,4 +1,4 @@
-import type { Caller } from "../base/caller";
+import { type Caller, refuseInactive } from "../base/caller";
 import { badRequest, permissionDenied } from "../base/errors";
 import { toHex } from "../crypto/encoding";
 import { findUsers, type UserRow } from "../users/queries";
@@ -14,10 +14,11 @@ export type BookingRules = {
   /** The request's names for the start and the parties, so errors name the fields the caller sent. */
   fields?: BookingFields;
   /**
-   * Whether errors may say why a party cannot be booked (unknown, another role, inactive): for
-   * admins. Anyone else hears only "not found", or bookings would tell them who exists as what.
+   * Who books: refused when their own account is inactive. Only an admin hears why a party cannot
+   * be booked (unknown, another role, inactive); anyone else hears "not found", or bookings would
+   * tell them who exists as what.
    */
-  revealParties?: boolean;
+  bookedBy: Pick<Caller, "id" | "role">;
 };
 
 export type BookingFields = { start: string; psychologist: string; patient: string };
@@ -29,19 +30,15 @@ const appointmentFields: BookingFields = { start: "appointment_date", psychologi
  * people, both existing and active in the right roles, and no clash for either of them.
  * Appointments and video calls are the same rows, so both APIs book through here.
  */
-export async function bookAppointment(
-  db: D1Database,
-  request: BookingRequest,
-  now: number,
-  rules: BookingRules = {},
-): Promise<AppointmentRow> {
+export async function bookAppointment(db: D1Database, request: BookingRequest, now: number, rules: BookingRules): Promise<AppointmentRow> {
   const fields = rules.fields ?? appointmentFields;
   if (request.startsAt <= now)
     throw badRequest(`${sentenceCase(fields.start)} must be in the future`, { [fields.start]: ["Must be in the future"] });
   if (request.psychologistId === request.patientId) throw badRequest("Patient and psychologist must be different users");
 
-  const users = await findUsers(db, [request.psychologistId, request.patientId]);
-  const reveal = rules.revealParties ?? false;
+  const users = await findUsers(db, [request.psychologistId, request.patientId, rules.bookedBy.id]);
+  refuseInactive(users.get(rules.bookedBy.id)?.is_active);
+  const reveal = rules.bookedBy.role === "admin";
   checkParty(users.get(request.psychologistId), request.psychologistId, "psychologist", fields.psychologist, reveal);
   checkParty(users.get(request.patientId), request.patientId, "patient", fields.patient, reveal);
 

@@ -1,4 +1,6 @@
 import type { VideoProvider } from "../base/video-provider";
+import { callerActiveColumn } from "../users/queries";
+import { joinClosesMinutesAfterEnd, joinOpensMinutesBefore } from "./join-window";
 import type { AppointmentStatus } from "./schemas";
 
 export type AppointmentRow = {
@@ -27,12 +29,16 @@ export type AppointmentWithParties = AppointmentRow & {
   patient_email: string;
 };
 
-export const withParties = `
-  SELECT a.*, ps.name AS psychologist_name, ps.email AS psychologist_email,
-         pt.name AS patient_name, pt.email AS patient_email
-  FROM appointments a
+const partyColumns = `a.*, ps.name AS psychologist_name, ps.email AS psychologist_email,
+         pt.name AS patient_name, pt.email AS patient_email`;
+const partyJoins = `FROM appointments a
   JOIN users ps ON ps.id = a.psychologist_id
   JOIN users pt ON pt.id = a.patient_id`;
+
+export const withParties = `SELECT ${partyColumns} ${partyJoins}`;
+
+/** An appointment as one caller reads it: with whether the caller's own account is active. */
+export type AppointmentForCaller = AppointmentWithParties & { caller_active: number | null };
 
 export function findAppointment(db: D1Database, id: number): Promise<AppointmentWithParties | null> {
   return db.prepare(`${withParties} WHERE a.id = ?`).bind(id).first<AppointmentWithParties>();
@@ -40,6 +46,19 @@ export function findAppointment(db: D1Database, id: number): Promise<Appointment
 
 export function findAppointmentByRoom(db: D1Database, videoRoomId: string): Promise<AppointmentWithParties | null> {
   return db.prepare(`${withParties} WHERE a.video_room_id = ?`).bind(videoRoomId).first<AppointmentWithParties>();
+}
+
+/** The appointment by id or room name, and the caller's `is_active`, in one statement. */
+export function findAppointmentForCaller(
+  db: D1Database,
+  key: { id: number } | { roomName: string },
+  callerId: number,
+): Promise<AppointmentForCaller | null> {
+  const where = "id" in key ? "a.id = ?1" : "a.video_room_id = ?1";
+  return db
+    .prepare(`SELECT ${partyColumns}, ${callerActiveColumn("?2")} ${partyJoins} WHERE ${where}`)
+    .bind("id" in key ? key.id : key.roomName, callerId)
+    .first<AppointmentForCaller>();
 }
 
 export type AppointmentFilter = {
@@ -90,19 +109,22 @@ export function appointmentListQuery(filter: AppointmentFilter): { countSql: str
   };
 }
 
-/** One page of appointments in start order and the total count, read in one round trip. */
+/** One page of appointments in start order, the total count and the caller's `is_active`, read in one round trip. */
 export async function listAppointments(
   db: D1Database,
   filter: AppointmentFilter,
-): Promise<{ count: number; rows: AppointmentWithParties[] }> {
+  callerId: number,
+): Promise<{ count: number; rows: AppointmentWithParties[]; callerActive: number | null }> {
   const { countSql, pageSql, values } = appointmentListQuery(filter);
-  const [count, page] = await db.batch([
+  const [count, page, caller] = await db.batch([
     db.prepare(countSql).bind(...values),
     db.prepare(pageSql).bind(...values, filter.limit, filter.offset),
+    db.prepare(`SELECT ${callerActiveColumn("?1")}`).bind(callerId),
   ]);
   return {
     count: (count?.results[0] as { count: number } | undefined)?.count ?? 0,
     rows: (page?.results ?? []) as AppointmentWithParties[],
+    callerActive: (caller?.results[0] as { caller_active: number | null } | undefined)?.caller_active ?? null,
   };
 }
 
@@ -203,4 +225,21 @@ export function transitionStatus(
     )
     .bind(to, now, times.startedAt ?? null, times.endedAt ?? null, id, ...from)
     .first<AppointmentRow>();
+}
+
+/**
+ * A user's telehealth sessions whose rooms may be open now (the join window, with a minute's
+ * margin before it): the rooms their tokens and sockets can reach.
+ */
+export async function openSessionsOf(db: D1Database, userId: number, now: number): Promise<AppointmentRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM appointments
+       WHERE (psychologist_id = ?1 OR patient_id = ?1) AND session_type = 'telehealth' AND video_room_id IS NOT NULL
+         AND status IN ('scheduled', 'confirmed', 'ongoing')
+         AND starts_at - ?3 <= ?2 AND ends_at + ?4 > ?2`,
+    )
+    .bind(userId, now, (joinOpensMinutesBefore + 1) * 60, joinClosesMinutesAfterEnd * 60)
+    .all<AppointmentRow>();
+  return results;
 }

@@ -13,6 +13,6 @@ export const callerClaimsSchema = z.object({
 export function callerFromClaims(payload: unknown): Caller | undefined {
   const parsed = callerClaimsSchema.safeParse(payload);
   if (!parsed.success) return undefined;
-  const { sub, email, role, name } = parsed.data;
-  return name === undefined ? { id: sub, email, role } : { id: sub, email, role, name };
+  const { sub, email, role, name, exp } = parsed.data;
+  return { id: sub, email, role, ...(name === undefined ? {} : { name }), expiresAt: exp };
 }

@@ -15,7 +15,12 @@ const audience = "video-session";
  *
  * @example await signSessionToken({ id: 201, email, role: "patient" }, { appointmentId: 7, roomName }, secret, now + 3600)
  */
-export function signSessionToken(caller: Caller, scope: SessionScope, secret: string, expiresAt: number): Promise<string> {
+export function signSessionToken(
+  caller: Omit<Caller, "scope" | "expiresAt">,
+  scope: SessionScope,
+  secret: string,
+  expiresAt: number,
+): Promise<string> {
   const claims = {
     sub: String(caller.id),
     email: caller.email,

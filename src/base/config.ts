@@ -54,6 +54,9 @@ export interface Config {
   };
   agora: {
     tokens: Credentials<{ appId: string; appCertificate: string }>;
+    /** Agora's RESTful API (a Customer ID and secret): bans that end a cancelled session's channel. */
+    rest: Credentials<{ customerId: string; customerSecret: string }>;
+    apiBaseUrl: string;
     /** Signs Agora's NCS webhooks; unset, every Agora webhook is refused. */
     ncsSecret?: string;
   };
@@ -155,6 +158,8 @@ export function parseConfig(env: Settings): Config {
     },
     agora: {
       tokens: agoraTokens,
+      rest: credentials(env, { customerId: "AGORA_CUSTOMER_ID", customerSecret: "AGORA_CUSTOMER_SECRET" }),
+      apiBaseUrl: url("AGORA_API_BASE_URL", "https://api.agora.io"),
       ncsSecret: text("AGORA_NCS_SECRET"),
     },
     email: {

@@ -12,6 +12,7 @@ import {
 } from "../appointments/schemas";
 import { updateAppointment } from "../appointments/update";
 import { appointmentDetailView, appointmentView } from "../appointments/views";
+import { refuseInactive } from "../base/caller";
 import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../base/pagination";
 import { authedRoute, createRouter, errorResponses, jsonBody, jsonResponse } from "../base/router";
 import { appointmentBooked, appointmentChanged } from "../lifecycle/appointment-lifecycle";
@@ -71,7 +72,7 @@ export const appointmentRoutes = createRouter()
         roomNameTemplate: sessionType === "telehealth" ? appointmentRoomNameTemplate(now) : null,
       },
       now,
-      { revealParties: c.get("caller").role === "admin" },
+      { bookedBy: c.get("caller") },
     );
     await appointmentBooked(changeContext(c), row, now);
     const booked = await appointmentForCaller(c.env.DB, row.id, c.get("caller"), { admins: true });
@@ -81,14 +82,19 @@ export const appointmentRoutes = createRouter()
     const query = c.req.valid("query");
     const caller = c.get("caller");
     const timeZone = (await findUser(c.env.DB, caller.id))?.timezone ?? c.get("config").defaultTimezone;
-    const { count, rows } = await listAppointments(c.env.DB, {
-      ...(caller.role === "admin"
-        ? {}
-        : { party: { column: caller.role === "psychologist" ? "psychologist_id" : "patient_id", id: caller.id } }),
-      ...(query.status ? { statuses: [query.status] } : {}),
-      ...startRangeInZone({ from: query.date_from, to: query.date_to }, timeZone),
-      ...pageBounds(query),
-    });
+    const { count, rows, callerActive } = await listAppointments(
+      c.env.DB,
+      {
+        ...(caller.role === "admin"
+          ? {}
+          : { party: { column: caller.role === "psychologist" ? "psychologist_id" : "patient_id", id: caller.id } }),
+        ...(query.status ? { statuses: [query.status] } : {}),
+        ...startRangeInZone({ from: query.date_from, to: query.date_to }, timeZone),
+        ...pageBounds(query),
+      },
+      caller.id,
+    );
+    refuseInactive(callerActive);
     return c.json(
       pageEnvelope(
         c.req.url,

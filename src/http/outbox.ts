@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
+import { refuseInactive } from "../base/caller";
 import { pageBounds, pageEnvelope, pageEnvelopeSchema, pageQueryFields } from "../base/pagination";
 import { authedRoute, createRouter, errorResponses, jsonResponse } from "../base/router";
 import { listOutbox, type OutboxRow } from "../reminders/outbox";
@@ -29,7 +30,8 @@ const outboxRoute = authedRoute({
 
 export const outboxRoutes = createRouter().openapi(outboxRoute, async (c) => {
   const query = c.req.valid("query");
-  const { count, rows } = await listOutbox(c.env.DB, pageBounds(query));
+  const { count, rows, callerActive } = await listOutbox(c.env.DB, pageBounds(query), c.get("caller").id);
+  refuseInactive(callerActive);
   return c.json(pageEnvelope(c.req.url, query, count, rows.map(outboxEntryView)), 200);
 });
 

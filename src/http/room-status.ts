@@ -2,9 +2,10 @@ import { z } from "@hono/zod-openapi";
 import { appointmentForCaller } from "../appointments/access";
 import type { AppointmentRow } from "../appointments/queries";
 import { appointmentIdParamSchema } from "../appointments/schemas";
-import { notFound } from "../base/errors";
+import { badRequest, notFound } from "../base/errors";
 import { authedRoute, createRouter, errorResponses, jsonResponse } from "../base/router";
-import { roomEventsRequest, roomStub } from "../rooms/room-stub";
+import { roomStub } from "../rooms/room-stub";
+import { roomSocketRequest } from "../rooms/socket-requests";
 import { videoCallForCaller } from "./video-calls/access";
 import { requireWebSocketUpgrade, upgradedTo, webSocketUpgradeResponses } from "./websocket-upgrade";
 
@@ -54,7 +55,9 @@ const eventsRoute = authedRoute({
     "Browsers cannot set Authorization on a WebSocket, so the JWT may come as `Sec-WebSocket-Protocol: bearer, <jwt>` " +
     '(answered with `bearer`) or a `token` query parameter. The first message is `{type: "status", data}` with the ' +
     "status endpoint's body; then `call.started`, `participant.joined`, `participant.left`, `call.ended`, `call.cancelled`. " +
-    "Send `status` for a fresh status; `ping` is answered `pong`.",
+    "Send `status` for a fresh status; `ping` is answered `pong`. Refused (400) once the appointment is cancelled. The " +
+    "server closes the socket with 4003 when the appointment is cancelled, 4006 when the token expires, 4007 when the " +
+    "account is deactivated, and the reason in words.",
   request: { params: appointmentIdParamSchema },
   responses: { ...webSocketUpgradeResponses, ...errorResponses },
 });
@@ -73,8 +76,14 @@ export const roomRoutes = createRouter()
   })
   .openapi(eventsRoute, async (c) => {
     requireWebSocketUpgrade(c.req.raw);
-    const room = roomOf(await appointmentForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: false }));
-    return upgradedTo(c.req.raw, await roomStub(c.env, room.roomName).fetch(roomEventsRequest(room)));
+    // Before the read: a revocation that lands after it refuses this socket in the room object.
+    const checkedAt = Date.now();
+    const caller = c.get("caller");
+    const appointment = await appointmentForCaller(c.env.DB, c.req.valid("param").id, caller, { admins: false });
+    if (appointment.status === "cancelled") throw badRequest("This appointment has been cancelled");
+    const room = roomOf(appointment);
+    const holder = { ...room, userId: caller.id, checkedAt, expiresAt: caller.expiresAt * 1000 };
+    return upgradedTo(c.req.raw, await roomStub(c.env, room.roomName).fetch(roomSocketRequest({ kind: "events", holder })));
   });
 
 function roomOf(appointment: Pick<AppointmentRow, "id" | "video_room_id">) {

@@ -11,6 +11,7 @@ import {
 import { scheduleItemView } from "../appointments/views";
 import { requireRole } from "../auth/middleware";
 import type { AppEnv } from "../base/app-env";
+import { refuseInactive } from "../base/caller";
 import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../base/pagination";
 import { authedRoute, createRouter, errorResponses, jsonResponse } from "../base/router";
 import { nowSeconds } from "../time/iso";
@@ -43,12 +44,17 @@ async function schedulePage<Other extends object>(
 ) {
   const caller = c.get("caller");
   const timeZone = (await findUser(c.env.DB, caller.id))?.timezone ?? c.get("config").defaultTimezone;
-  const { count, rows } = await listAppointments(c.env.DB, {
-    party: { column: partyColumn[role], id: caller.id },
-    ...(query.status === "all" ? {} : { statuses: [query.status] }),
-    ...startRangeInZone({ from: query.start_date, to: query.end_date, month: query.month, year: query.year }, timeZone),
-    ...pageBounds(query),
-  });
+  const { count, rows, callerActive } = await listAppointments(
+    c.env.DB,
+    {
+      party: { column: partyColumn[role], id: caller.id },
+      ...(query.status === "all" ? {} : { statuses: [query.status] }),
+      ...startRangeInZone({ from: query.start_date, to: query.end_date, month: query.month, year: query.year }, timeZone),
+      ...pageBounds(query),
+    },
+    caller.id,
+  );
+  refuseInactive(callerActive);
   const now = nowSeconds();
   const results = rows.map((row) => ({ ...scheduleItemView(row, timeZone, now, c.get("config").meetingBaseUrl), ...otherParty(row) }));
   return pageEnvelope(c.req.url, query, count, results);

@@ -1,9 +1,11 @@
 import { requireRole } from "../auth/middleware";
+import { refuseInactive } from "../base/caller";
 import { notFound } from "../base/errors";
 import { authedRoute, createRouter, errorResponses, jsonBody, jsonResponse } from "../base/router";
+import { userDeactivated } from "../lifecycle/appointment-lifecycle";
 import { nowSeconds } from "../time/iso";
 import { mergeUser } from "../users/merge-user";
-import { findUser, saveUser, userView } from "../users/queries";
+import { findUser, findUsers, saveUser, userView } from "../users/queries";
 import { ownProfileSchema, syncedUserSchema, userIdParamSchema, userSchema } from "../users/schemas";
 
 const getOwnProfile = authedRoute({
@@ -45,11 +47,13 @@ export const userRoutes = createRouter()
   .openapi(getOwnProfile, async (c) => {
     const row = await findUser(c.env.DB, c.get("caller").id);
     if (!row) throw notFound("User profile not found");
+    refuseInactive(row.is_active);
     return c.json(userView(row), 200);
   })
   .openapi(putOwnProfile, async (c) => {
     const caller = c.get("caller");
     const existing = await findUser(c.env.DB, caller.id);
+    refuseInactive(existing?.is_active);
     // A stored role is the platform sync's to change: a token saying otherwise must not rewrite it.
     const identity = existing ? { ...caller, role: existing.role } : caller;
     const row = await saveUser(c.env.DB, mergeUser(existing, identity, c.req.valid("json"), c.get("config").defaultTimezone), nowSeconds());
@@ -58,8 +62,14 @@ export const userRoutes = createRouter()
   .openapi(putSyncedUser, async (c) => {
     const { id } = c.req.valid("param");
     const input = c.req.valid("json");
-    const existing = await findUser(c.env.DB, id);
+    const caller = c.get("caller");
+    const users = await findUsers(c.env.DB, [id, caller.id]);
+    refuseInactive(users.get(caller.id)?.is_active);
+    const existing = users.get(id) ?? null;
     const identity = { id, email: input.email, role: input.role };
-    const row = await saveUser(c.env.DB, mergeUser(existing, identity, input, c.get("config").defaultTimezone), nowSeconds());
+    const now = nowSeconds();
+    const row = await saveUser(c.env.DB, mergeUser(existing, identity, input, c.get("config").defaultTimezone), now);
+    // Switched off: whatever sessions they are in now end for them at once, not when their token lapses.
+    if (existing?.is_active === 1 && row.is_active === 0) await userDeactivated(c.env, id, now);
     return c.json(userView(row), existing ? 200 : 201);
   });

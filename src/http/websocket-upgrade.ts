@@ -14,8 +14,13 @@ export function requireWebSocketUpgrade(request: Request): void {
 }
 
 /** Hands the browser the socket a room object opened, choosing `bearer` when the browser offered its token that way. */
-export function upgradedTo(request: Request, opened: Response): Response {
-  if (!opened.webSocket) throw new ApiError(500, "The room did not open a WebSocket");
+export async function upgradedTo(request: Request, opened: Response): Promise<Response> {
+  if (!opened.webSocket) {
+    // The room refused (access withdrawn meanwhile): its own words; anything else is our fault.
+    const refusal = (await opened.json().catch(() => undefined)) as { error?: unknown } | undefined;
+    if (opened.status === 403 && typeof refusal?.error === "string") throw new ApiError(403, refusal.error);
+    throw new ApiError(500, "The room did not open a WebSocket");
+  }
   // A browser that offered the token as a subprotocol closes the socket unless one is chosen.
   const headers = offersBearerProtocol(request) ? { "sec-websocket-protocol": "bearer" } : undefined;
   return new Response(null, { status: 101, webSocket: opened.webSocket, headers });

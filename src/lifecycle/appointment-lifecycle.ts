@@ -1,7 +1,8 @@
-import type { AppointmentRow } from "../appointments/queries";
+import { joinWindow } from "../appointments/join-window";
+import { type AppointmentRow, openSessionsOf } from "../appointments/queries";
 import type { Config } from "../base/config";
 import { noticeAppointmentChange, noticeAppointmentUpdate } from "../reminders/notices";
-import { announceToRoom } from "../rooms/room-stub";
+import { revokeRoomAccess } from "../rooms/room-stub";
 
 /**
  * What follows a stored booking or change, composed here, above the capabilities it reaches
@@ -22,10 +23,9 @@ export function appointmentBooked({ env, config, ctx }: ChangeContext, appointme
 }
 
 /**
- * What follows any stored change, from either API: a cancellation reaches the room's live
- * viewers at once (`call.cancelled`), a cancellation or a new time ends the room's signalling,
- * and both parties hear of a cancellation or a new time. No step throws, since the change itself
- * is already stored.
+ * What follows any stored change, from either API: a cancellation or a new time takes access to
+ * the room back (`revokeAccess`) before the change answers, and both parties hear of it. No step
+ * throws, since the change itself is already stored.
  */
 export async function appointmentChanged(
   { env, config, ctx }: ChangeContext,
@@ -33,12 +33,57 @@ export async function appointmentChanged(
   after: AppointmentRow,
   now: number,
 ): Promise<void> {
-  if (after.video_room_id) {
-    if (after.status === "cancelled" && before.status !== "cancelled") {
-      await announceToRoom(env, after.video_room_id, { kind: "cancelled", at: now * 1000 });
-    } else if (after.starts_at !== before.starts_at && after.status !== "cancelled") {
-      await announceToRoom(env, after.video_room_id, { kind: "moved" });
-    }
+  const cancelled = after.status === "cancelled" && before.status !== "cancelled";
+  const moved = !cancelled && after.starts_at !== before.starts_at;
+  if ((cancelled || moved) && before.video_room_id) {
+    const until = moved ? Math.min(roomOf(before).closesAt, roomOf(after).opensAt) : roomOf(before).closesAt;
+    const revocation = {
+      cause: cancelled ? "cancelled" : "moved",
+      // Read now, after the change was written: every request that read D1 before the write checked earlier.
+      at: Date.now(),
+      until: until * 1000,
+      atProvider: tokensMayExist(before, now),
+    } as const;
+    await revokeRoomAccess(env, roomRef(before, before.video_room_id), revocation);
   }
   await noticeAppointmentUpdate({ env, offsets: config.reminderOffsets, ctx }, before, after, now);
+}
+
+/**
+ * A user deactivated by the platform: their place in every room open now is taken back (their
+ * sockets close, the provider drops them), so an account switched off mid-session is out at once.
+ */
+export async function userDeactivated(env: Pick<Env, "DB" | "ROOMS">, userId: number, now: number): Promise<void> {
+  const sessions = await openSessionsOf(env.DB, userId, now);
+  await Promise.all(
+    sessions.map((session) =>
+      revokeRoomAccess(env, roomRef(session, session.video_room_id ?? ""), {
+        cause: "deactivated",
+        userId,
+        at: Date.now(),
+        until: roomOf(session).closesAt * 1000,
+        atProvider: true,
+      }),
+    ),
+  );
+}
+
+/**
+ * Tokens exist only once a room's join window has opened (a minute early, for a request already
+ * past its check), and none is usable after it closes: only then has the provider anything to drop.
+ */
+function tokensMayExist(session: AppointmentRow, now: number): boolean {
+  const { opensAt, closesAt } = roomOf(session);
+  return now >= opensAt - 60 && now < closesAt;
+}
+
+function roomRef(session: AppointmentRow, roomName: string) {
+  return { roomName, appointmentId: session.id, provider: session.video_provider };
+}
+
+function roomOf(session: AppointmentRow) {
+  return joinWindow(
+    { startsAt: session.starts_at, durationMinutes: session.duration_minutes, status: session.status, sessionType: session.session_type },
+    0,
+  );
 }

@@ -19,6 +19,13 @@ export interface VideoProviderAdapter<C extends Connection = Connection> {
    * for the built-in provider, whose room events come from its own signalling.
    */
   webhook?: RoomWebhook;
+  /**
+   * Takes back what `admit` handed out, where the provider can: drops who is connected (everyone,
+   * or the one party named) and keeps tokens already issued out until `until`. "not_configured"
+   * when the provider's REST credentials are not set (there is nobody to call); throws when the
+   * provider refused or could not be reached, so the caller retries.
+   */
+  revoke?(config: Config, revocation: ProviderRevocation): Promise<"revoked" | "not_configured">;
   /** Who the provider says is connected now, where it can say: heals lost webhooks. */
   listConnected?(config: Config, roomSid: string): Promise<ListedParticipant[]>;
 }
@@ -32,6 +39,18 @@ export type Admission = {
   expiresAt: number;
   /** When the join window closes: nothing admitted here outlives it. */
   roomClosesAt: number;
+  now: number;
+};
+
+/** Access to one room taken back; times are unix seconds. */
+export type ProviderRevocation = {
+  roomName: string;
+  /** The provider's id of the live room, when one is known to be in progress. */
+  roomSid?: string;
+  /** One party only (deactivated); everyone when absent (cancelled, moved). */
+  userId?: number;
+  /** Until when tokens issued before must stay useless: the room's close. */
+  until: number;
   now: number;
 };
 

@@ -1,3 +1,4 @@
+import { callerActiveColumn } from "../users/queries";
 import type { Channel } from "./ledger";
 
 /**
@@ -39,13 +40,19 @@ export async function addToOutbox(db: D1Database, entry: OutboxEntry, now: numbe
 }
 
 /** Newest first, with the total, in one round trip. */
-export async function listOutbox(db: D1Database, page: { limit: number; offset: number }): Promise<{ count: number; rows: OutboxRow[] }> {
-  const [count, rows] = await db.batch([
+export async function listOutbox(
+  db: D1Database,
+  page: { limit: number; offset: number },
+  callerId: number,
+): Promise<{ count: number; rows: OutboxRow[]; callerActive: number | null }> {
+  const [count, rows, caller] = await db.batch([
     db.prepare("SELECT COUNT(*) AS count FROM outbox"),
     db.prepare("SELECT * FROM outbox ORDER BY id DESC LIMIT ? OFFSET ?").bind(page.limit, page.offset),
+    db.prepare(`SELECT ${callerActiveColumn("?1")}`).bind(callerId),
   ]);
   return {
     count: (count?.results[0] as { count: number } | undefined)?.count ?? 0,
     rows: (rows?.results ?? []) as OutboxRow[],
+    callerActive: (caller?.results[0] as { caller_active: number | null } | undefined)?.caller_active ?? null,
   };
 }

@@ -28,14 +28,17 @@ export function emptySince(state: RoomState): number | undefined {
  *   every HEAL_INTERVAL_MS, for as long as anyone can still be connected
  *   (TWILIO_MAX_PARTICIPANT_MS after the last join);
  * - a live room nobody is in: end it EMPTY_ROOM_TIMEOUT_MS after it emptied;
- * - open signalling sockets (the built-in provider): close them when the join window closes.
+ * - open sockets: close each when its holder's token expires (and a party's signalling when the
+ *   join window closes);
+ * - a provider revocation not yet acknowledged: retry it.
  * A completed room with nothing pending needs no alarm.
  */
 export function nextAlarmAt({
   state,
   heals,
   pendingAttempts,
-  signallingClosesAt,
+  socketsLapseAt,
+  revocationRetryAt,
   now,
 }: {
   state: RoomState;
@@ -43,8 +46,10 @@ export function nextAlarmAt({
   heals: boolean;
   /** Failed D1 attempts of the pending update; undefined when nothing is pending. */
   pendingAttempts: number | undefined;
-  /** The earliest join-window close of the open signalling sockets (epoch ms), if any are open. */
-  signallingClosesAt?: number;
+  /** The earliest moment an open socket must close (epoch ms), if any is open. */
+  socketsLapseAt?: number;
+  /** When a provider revocation is due again (epoch ms), if one is pending. */
+  revocationRetryAt?: number;
   now: number;
 }): number | undefined {
   const candidates: number[] = [];
@@ -53,7 +58,8 @@ export function nextAlarmAt({
   if (state.status === "in-progress" && heals && state.roomSid && anyoneMayBeConnected) candidates.push(now + HEAL_INTERVAL_MS);
   const emptied = emptySince(state);
   if (emptied !== undefined) candidates.push(emptied + EMPTY_ROOM_TIMEOUT_MS);
-  if (signallingClosesAt !== undefined) candidates.push(signallingClosesAt);
+  if (socketsLapseAt !== undefined) candidates.push(socketsLapseAt);
+  if (revocationRetryAt !== undefined) candidates.push(revocationRetryAt);
   return candidates.length === 0 ? undefined : Math.min(...candidates);
 }
 

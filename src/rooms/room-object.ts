@@ -3,6 +3,7 @@ import { findAppointmentByRoom } from "../appointments/queries";
 import { configOf } from "../base/config";
 import { errorKind } from "../base/errors";
 import type { RoomEvent } from "../providers/room-event";
+import type { VideoProviderAdapter } from "../providers/video-adapter";
 import { videoProviderAdapters } from "../video/provider-registry";
 import {
   type AppointmentSync,
@@ -12,24 +13,39 @@ import {
   withPendingUpdate,
   writeAppointmentUpdate,
 } from "./appointment-sync";
-import { callCancelledMessage, changeMessage, type LiveMessage, statusMessage } from "./live-messages";
+import { acceptEventsSocket, broadcastToEventsSockets, endEventsSockets, openEventsSockets } from "./events-sockets";
+import { callCancelledMessage, changeMessage, statusMessage } from "./live-messages";
+import {
+  afterProviderAttempt,
+  dueRevocations,
+  isRevoked,
+  nextRetryAt,
+  noRevocations,
+  type PendingRevocation,
+  type Revocation,
+  type Revocations,
+  socketEndsFor,
+  withRevocation,
+} from "./revocations";
 import { emptyRoomTimeoutEvent, nextAlarmAt } from "./room-alarm";
 import { applyRoomEvent, emptyRoomState, type RoomChange, type RoomState, reconcileParticipants } from "./room-state";
 import { type AppointmentRoomStatus, appointmentRoomStatus } from "./room-status-view";
-import { type Delivery, type RoomRef, roomFromEventsUrl } from "./room-stub";
-import { relayedSignal, type SignallingEndCause, type SignallingParty, signallingPartyFromUrl } from "./signalling";
+import type { Delivery, RoomRef } from "./room-stub";
+import { relayedSignal, type SignallingParty } from "./signalling";
 import {
   admitSignallingSocket,
   endSignallingSockets,
+  lapsed,
   openSignallingSockets,
   relayToOtherParty,
   signallingPartyOf,
   signallingSocketClosed,
-  socketTags,
 } from "./signalling-sockets";
+import { endSocket, type SocketEndCause } from "./socket-ends";
+import { type SocketHolder, socketRequestFromUrl } from "./socket-requests";
 
 /** Storage keys (SQLite-backed KV); each value is written whole, in the same step as the others. */
-const keys = { ref: "ref", state: "state", sync: "appointment-sync" } as const;
+const keys = { ref: "ref", state: "state", sync: "appointment-sync", revocations: "revocations" } as const;
 
 type Watched = Omit<RoomRef, "provider">;
 
@@ -46,12 +62,14 @@ export class RoomObject extends DurableObject<Env> {
   private state: RoomState;
   private sync: AppointmentSync;
   private syncing: Promise<void> | undefined;
+  private revocations: Revocations;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.ref = ctx.storage.kv.get<RoomRef>(keys.ref);
     this.state = ctx.storage.kv.get<RoomState>(keys.state) ?? emptyRoomState();
     this.sync = ctx.storage.kv.get<AppointmentSync>(keys.sync) ?? {};
+    this.revocations = ctx.storage.kv.get<Revocations>(keys.revocations) ?? noRevocations;
     // Keep-alive pings are answered without waking a hibernating object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -82,15 +100,23 @@ export class RoomObject extends DurableObject<Env> {
     return appointmentRoomStatus(room, this.state, Date.now());
   }
 
-  /** The appointment was cancelled: watchers hear `call.cancelled`, and signalling ends with the reason. */
-  async announceCallCancelled(at: number): Promise<void> {
-    this.broadcast([callCancelledMessage(at)]);
-    await this.endSignalling("cancelled");
-  }
-
-  /** The appointment moved to a new time: its signalling ends, and the parties join again at the new time. */
-  async announceSessionMoved(): Promise<void> {
-    await this.endSignalling("moved");
+  /**
+   * Takes access back (see revocations.ts): recorded first, so a socket whose holder was checked
+   * before now is refused from here on; a cancellation is announced (`call.cancelled`); the
+   * sockets it covers close with the reason; then the provider drops the room and keeps tokens
+   * issued before out, retried on the alarm until it answers. Resolves after the first attempt,
+   * so the change that caused it answers only once access is gone.
+   */
+  async revokeAccess(ref: RoomRef, revocation: Revocation): Promise<void> {
+    this.remember(ref);
+    this.saveRevocations(withRevocation(this.revocations, revocation));
+    if (revocation.cause === "cancelled") broadcastToEventsSockets(this.ctx, [callCancelledMessage(revocation.at)]);
+    const ends = socketEndsFor(revocation.cause);
+    const covers = (holder: SocketHolder) => revocation.userId === undefined || holder.userId === revocation.userId;
+    endEventsSockets(this.ctx, (holder) => (covers(holder) ? ends.events : undefined));
+    await this.applyAll(endSignallingSockets(this.ctx, (party) => (covers(party) ? ends.signalling : undefined), revocation.at));
+    await this.revokeAtProvider(revocation.at);
+    await this.scheduleAlarm();
   }
 
   /**
@@ -98,15 +124,15 @@ export class RoomObject extends DurableObject<Env> {
    * events (see roomEventsRequest): the current status, then every change.
    */
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response(null, { status: 400 });
-    const party = signallingPartyFromUrl(request.url, crypto.randomUUID());
-    if (party) return this.openSignalling(party);
-    const room = roomFromEventsUrl(request.url);
-    if (!room) return new Response(null, { status: 400 });
-    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server, [socketTags.events]);
-    server.serializeAttachment(room);
-    server.send(JSON.stringify(statusMessage(this.status(room))));
+    const socket = socketRequestFromUrl(request.url);
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket" || !socket) return new Response(null, { status: 400 });
+    // Checked in D1 before a revocation landed here: the change it raced has already answered.
+    if (isRevoked(this.revocations, socket.holder))
+      return Response.json({ error: "Access to this session has been withdrawn" }, { status: 403 });
+    if (socket.kind === "signal")
+      return this.openSignalling({ ...socket.holder, closesAt: socket.closesAt, connectionId: crypto.randomUUID() });
+    const client = acceptEventsSocket(this.ctx, socket.holder, statusMessage(this.status(socket.holder)));
+    await this.scheduleAlarm();
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -117,14 +143,15 @@ export class RoomObject extends DurableObject<Env> {
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const party = signallingPartyOf(this.ctx, ws);
     if (party) {
-      if (Date.now() >= party.closesAt) return this.endSignalling("closed");
+      if (lapsed(party, Date.now())) return this.endLapsedSockets();
       const signal = relayedSignal(message);
       if (!signal) return;
       relayToOtherParty(this.ctx, ws, party, signal);
       return;
     }
-    const room = ws.deserializeAttachment() as Watched | null;
-    if (message === "status" && room) ws.send(JSON.stringify(statusMessage(this.status(room))));
+    const holder = ws.deserializeAttachment() as SocketHolder;
+    if (Date.now() >= holder.expiresAt) return endSocket(ws, "expired");
+    if (message === "status") ws.send(JSON.stringify(statusMessage(this.status(holder))));
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -153,8 +180,46 @@ export class RoomObject extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  private async endSignalling(cause: SignallingEndCause): Promise<void> {
-    await this.applyAll(endSignallingSockets(this.ctx, cause, Date.now()));
+  /** Closes the sockets whose join window closed or whose holder's token expired. */
+  private async endLapsedSockets(): Promise<void> {
+    const now = Date.now();
+    endEventsSockets(this.ctx, (holder): SocketEndCause | undefined => (now >= holder.expiresAt ? "expired" : undefined));
+    await this.applyAll(endSignallingSockets(this.ctx, (party) => lapsed(party, now), now));
+  }
+
+  /** Asks the provider to drop the room for each revocation due; a failure waits for the alarm. */
+  private async revokeAtProvider(now: number): Promise<void> {
+    const { ref } = this;
+    const { revoke } = ref ? videoProviderAdapters[ref.provider] : {};
+    for (const pending of dueRevocations(this.revocations, now)) {
+      const acknowledged = !ref || !revoke || (await this.tryRevoke(ref, revoke, pending));
+      this.saveRevocations(afterProviderAttempt(this.revocations, pending, acknowledged, Date.now()));
+    }
+  }
+
+  private async tryRevoke(ref: RoomRef, revoke: NonNullable<VideoProviderAdapter["revoke"]>, pending: PendingRevocation): Promise<boolean> {
+    const roomSid = this.state.status === "in-progress" ? this.state.roomSid : undefined;
+    try {
+      const seconds = (ms: number) => Math.floor(ms / 1000);
+      const outcome = await revoke(configOf(this.env), {
+        roomName: ref.roomName,
+        roomSid,
+        userId: pending.userId,
+        until: seconds(pending.until),
+        now: seconds(Date.now()),
+      });
+      log({ event: "room_access_revoked", appointment_id: ref.appointmentId, cause: pending.cause, provider: ref.provider, outcome });
+      return true;
+    } catch (error) {
+      log({
+        event: "room_revocation_failed",
+        appointment_id: ref.appointmentId,
+        cause: pending.cause,
+        attempts: pending.attempts + 1,
+        kind: errorKind(error),
+      });
+      return false;
+    }
   }
 
   private async applyAll(events: RoomEvent[]): Promise<void> {
@@ -164,7 +229,8 @@ export class RoomObject extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const ref = this.ref;
     if (!ref) return;
-    if (openSignallingSockets(this.ctx).some((socket) => socket.party.closesAt <= Date.now())) await this.endSignalling("closed");
+    await this.endLapsedSockets();
+    await this.revokeAtProvider(Date.now());
     await this.syncAppointment();
     if (this.state.status === "in-progress" && this.state.roomSid) await this.heal(ref, this.state.roomSid);
     const timeout = emptyRoomTimeoutEvent(this.state, ref.provider, ref.roomName, Date.now());
@@ -196,7 +262,7 @@ export class RoomObject extends DurableObject<Env> {
     this.state = state;
     this.ctx.storage.kv.put(keys.state, state);
     this.saveSync(withPendingUpdate(this.sync, state));
-    this.broadcast(changes.map(changeMessage));
+    broadcastToEventsSockets(this.ctx, changes.map(changeMessage));
     await this.scheduleAlarm();
     if (this.sync.pending) {
       await this.syncAppointment();
@@ -236,12 +302,16 @@ export class RoomObject extends DurableObject<Env> {
   /** The earliest alarm the rules want is kept; none once the room is over and D1 is up to date. */
   private async scheduleAlarm(): Promise<void> {
     const heals = this.ref !== undefined && videoProviderAdapters[this.ref.provider].listConnected !== undefined;
-    const signallingClosesAt = openSignallingSockets(this.ctx).map((socket) => socket.party.closesAt);
+    const lapses = [
+      ...openSignallingSockets(this.ctx).flatMap(({ party }) => [party.closesAt, party.expiresAt]),
+      ...openEventsSockets(this.ctx).map(({ holder }) => holder.expiresAt),
+    ];
     const wanted = nextAlarmAt({
       state: this.state,
       heals,
       pendingAttempts: this.sync.pending?.attempts,
-      signallingClosesAt: signallingClosesAt.length > 0 ? Math.min(...signallingClosesAt) : undefined,
+      socketsLapseAt: lapses.length > 0 ? Math.min(...lapses) : undefined,
+      revocationRetryAt: nextRetryAt(this.revocations),
       now: Date.now(),
     });
     const current = await this.ctx.storage.getAlarm();
@@ -266,25 +336,15 @@ export class RoomObject extends DurableObject<Env> {
     return this.ref;
   }
 
+  private saveRevocations(revocations: Revocations): void {
+    this.revocations = revocations;
+    this.ctx.storage.kv.put(keys.revocations, revocations);
+  }
+
   private saveSync(sync: AppointmentSync): void {
     if (JSON.stringify(sync) === JSON.stringify(this.sync)) return;
     this.sync = sync;
     this.ctx.storage.kv.put(keys.sync, sync);
-  }
-
-  private broadcast(messages: LiveMessage[]): void {
-    if (messages.length === 0) return;
-    const sockets = this.ctx.getWebSockets(socketTags.events);
-    for (const message of messages) {
-      const text = JSON.stringify(message);
-      for (const ws of sockets) {
-        try {
-          ws.send(text);
-        } catch {
-          // A socket closing as we send; its close handler tidies up.
-        }
-      }
-    }
   }
 }
 

@@ -1,8 +1,7 @@
 import type { RoomEvent } from "../providers/room-event";
-import { connectionEvent, type SignallingEndCause, type SignallingMessage, type SignallingParty, signallingEnd } from "./signalling";
-
-/** Tags that keep the room object's two kinds of WebSocket apart (they survive hibernation). */
-export const socketTags = { events: "events", signalling: "signalling" } as const;
+import { connectionEvent, type SignallingMessage, type SignallingParty } from "./signalling";
+import { endSocket, type SocketEndCause } from "./socket-ends";
+import { socketTags } from "./socket-requests";
 
 export type SignallingSocket = { ws: WebSocket; party: SignallingParty };
 
@@ -48,12 +47,27 @@ export function relayToOtherParty(ctx: DurableObjectState, from: WebSocket, part
   for (const peer of openSignallingSockets(ctx, from)) if (peer.party.userId !== party.userId) send(peer.ws, signal);
 }
 
-/** Closes every signalling socket with the cause the pages show; returns their connections' ends. */
-export function endSignallingSockets(ctx: DurableObjectState, cause: SignallingEndCause, now: number): RoomEvent[] {
-  return openSignallingSockets(ctx).map((socket) => {
-    endSocket(socket.ws, cause);
-    return connectionEvent(socket.party, "participant-disconnected", now);
+/**
+ * Closes signalling sockets with the cause the pages show: every one, or `userId`'s only, or those
+ * `cause` picks; returns their connections' ends.
+ */
+export function endSignallingSockets(
+  ctx: DurableObjectState,
+  cause: (party: SignallingParty) => SocketEndCause | undefined,
+  now: number,
+): RoomEvent[] {
+  return openSignallingSockets(ctx).flatMap((socket) => {
+    const ending = cause(socket.party);
+    if (!ending) return [];
+    endSocket(socket.ws, ending);
+    return [connectionEvent(socket.party, "participant-disconnected", now)];
   });
+}
+
+/** Why a party's signalling must end by now, if it must: the join window closed, or their token expired. */
+export function lapsed(party: SignallingParty, now: number): SocketEndCause | undefined {
+  if (now >= party.closesAt) return "closed";
+  return now >= party.expiresAt ? "expired" : undefined;
 }
 
 /** The signalling sockets still open, but for `except` (the one closing as we look). */
@@ -74,14 +88,5 @@ function send(ws: WebSocket, message: SignallingMessage): void {
     ws.send(JSON.stringify(message));
   } catch {
     // Closing as we send: its close handler tidies up.
-  }
-}
-
-/** Closes a signalling socket with the cause's code and the sentence the page shows. */
-function endSocket(ws: WebSocket, cause: SignallingEndCause): void {
-  try {
-    ws.close(signallingEnd[cause].code, signallingEnd[cause].reason);
-  } catch {
-    // Already closed.
   }
 }

@@ -1,4 +1,5 @@
 import type { RoomEvent } from "../providers/room-event";
+import type { SocketHolder } from "./socket-requests";
 
 /**
  * The built-in provider's signalling, as rules on plain values: who a signalling socket is, what
@@ -7,24 +8,12 @@ import type { RoomEvent } from "../providers/room-event";
  */
 
 /** One party's signalling connection, kept as its WebSocket's attachment (it survives hibernation). */
-export type SignallingParty = {
-  roomName: string;
-  appointmentId: number;
-  userId: number;
+export type SignallingParty = SocketHolder & {
   /** Unique per socket: the participant key, as a Twilio ParticipantSid is per connection. */
   connectionId: string;
   /** When the join window closes (epoch ms): the socket is closed then. */
   closesAt: number;
 };
-
-/** Why the server ends a signalling socket: a close code (4000-4999, the application's own) and the sentence the page shows. */
-export const signallingEnd = {
-  replaced: { code: 4001, reason: "This session was opened in another tab or window" },
-  cancelled: { code: 4003, reason: "This session was cancelled" },
-  moved: { code: 4004, reason: "This session has moved to a new time" },
-  closed: { code: 4005, reason: "This session's video room has closed" },
-} as const;
-export type SignallingEndCause = keyof typeof signallingEnd;
 
 /** What the server sends a signalling socket. `peer` is the other party, by the identity presence uses. */
 export type SignallingMessage =
@@ -101,26 +90,6 @@ export function connectionEvent(party: SignallingParty, kind: "participant-conne
     roomSid: party.roomName,
     participant: { key: party.connectionId, identity: String(party.userId) },
   };
-}
-
-/** The request that opens a party's signalling socket on the room object; who they are travels in the URL. */
-export function signallingRequest(party: Omit<SignallingParty, "connectionId">): Request {
-  const url = new URL("https://room.internal/signal");
-  url.searchParams.set("room_name", party.roomName);
-  url.searchParams.set("appointment_id", String(party.appointmentId));
-  url.searchParams.set("user_id", String(party.userId));
-  url.searchParams.set("closes_at", String(party.closesAt));
-  return new Request(url, { headers: { upgrade: "websocket" } });
-}
-
-/** The party a signalling request names, with a fresh connection id; undefined for anything else. */
-export function signallingPartyFromUrl(requestUrl: string, connectionId: string): SignallingParty | undefined {
-  const url = new URL(requestUrl);
-  if (url.pathname !== "/signal") return undefined;
-  const roomName = url.searchParams.get("room_name");
-  const [appointmentId, userId, closesAt] = ["appointment_id", "user_id", "closes_at"].map((name) => Number(url.searchParams.get(name)));
-  const valid = [appointmentId, userId, closesAt].every((value) => Number.isSafeInteger(value) && (value ?? 0) > 0);
-  return roomName && valid ? { roomName, appointmentId: appointmentId!, userId: userId!, connectionId, closesAt: closesAt! } : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -19,6 +19,12 @@ export type UserRow = {
 /** The full set of columns a write supplies; the caller resolves defaults first. */
 export type UserWrite = Omit<UserRow, "created_at" | "updated_at">;
 
+/**
+ * The caller's `is_active` as a column (null without a stored profile), so a route reads it in the
+ * statement that reads its data: `param` is the placeholder holding the caller's id.
+ */
+export const callerActiveColumn = (param: string) => `(SELECT u.is_active FROM users u WHERE u.id = ${param}) AS caller_active`;
+
 export function findUser(db: D1Database, id: number): Promise<UserRow | null> {
   return db.prepare("SELECT * FROM users WHERE id = ?").bind(id).first<UserRow>();
 }

@@ -39,15 +39,15 @@ describe("session-scoped tokens", () => {
       exp: now + 600,
       iat: expect.any(Number),
     });
-    expect(await verifySessionToken(token, sessionSecret, now)).toEqual({ ...patient, scope });
+    expect(await verifySessionToken(token, sessionSecret, now)).toEqual({ ...patient, scope, expiresAt: now + 600 });
   });
 
   it("are told apart from the platform's JWTs by their key id when a caller's token is verified", async () => {
     const token = await signSessionToken(patient, scope, sessionSecret, now + 600);
-    expect(await verifyCallerToken(token, config, now)).toEqual({ ...patient, scope });
+    expect(await verifyCallerToken(token, config, now)).toEqual({ ...patient, scope, expiresAt: now + 600 });
     // The platform's own tokens never get a scope, whatever their claims say.
     const platform = await jwt.sign({ ...validClaims, name: "Jane Doe" }, platformSecret);
-    expect(await verifyCallerToken(platform, config, now)).toEqual(patient);
+    expect(await verifyCallerToken(platform, config, now)).toEqual({ ...patient, expiresAt: validClaims.exp });
   });
 
   it("cannot be made with the platform's secret, nor passed off as a platform JWT", async () => {

@@ -28,8 +28,15 @@ async function identityProviderKey(algorithm: "RS256" | "ES256", kid: string) {
 
 describe("verifyCallerToken", () => {
   it("returns the caller from valid claims", async () => {
-    const token = await jwt.sign(claims(), secret);
-    expect(await verifyCallerToken(token, { secret })).toEqual({ id: 9, email: "nine@example.com", role: "psychologist", name: "Dr Nine" });
+    const valid = claims();
+    const token = await jwt.sign(valid, secret);
+    expect(await verifyCallerToken(token, { secret })).toEqual({
+      id: 9,
+      email: "nine@example.com",
+      role: "psychologist",
+      name: "Dr Nine",
+      expiresAt: valid.exp,
+    });
   });
 
   it("checks issuer and audience only when configured", async () => {

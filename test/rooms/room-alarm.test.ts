@@ -33,12 +33,10 @@ describe("nextAlarmAt", () => {
 
   it("wakes a room with open signalling sockets when its join window closes, to close them", () => {
     const closesAt = now + 60_000;
-    expect(nextAlarmAt({ state: live, heals: false, pendingAttempts: undefined, signallingClosesAt: closesAt, now })).toBe(closesAt);
+    expect(nextAlarmAt({ state: live, heals: false, pendingAttempts: undefined, socketsLapseAt: closesAt, now })).toBe(closesAt);
     // Whichever comes first: a heal due sooner still happens first.
     const later = now + 10 * 60_000;
-    expect(nextAlarmAt({ state: live, heals: true, pendingAttempts: undefined, signallingClosesAt: later, now })).toBe(
-      now + HEAL_INTERVAL_MS,
-    );
+    expect(nextAlarmAt({ state: live, heals: true, pendingAttempts: undefined, socketsLapseAt: later, now })).toBe(now + HEAL_INTERVAL_MS);
   });
 
   it("wakes an empty room when the empty-room timeout runs out", () => {

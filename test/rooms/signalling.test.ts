@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { applyRoomEvent, emptyRoomState } from "../../src/rooms/room-state";
-import {
-  connectionEvent,
-  relayedSignal,
-  type SignallingParty,
-  signallingPartyFromUrl,
-  signallingRequest,
-} from "../../src/rooms/signalling";
+import { connectionEvent, relayedSignal, type SignallingParty } from "../../src/rooms/signalling";
+import { roomSocketRequest, socketRequestFromUrl } from "../../src/rooms/socket-requests";
 import { replay, seconds, seededRandom, shuffledWithDuplicates, withoutLog } from "./room-fixtures";
 
-const room = { roomName: "apt-7-1764590000-9f1c2a7b", appointmentId: 7, closesAt: seconds(3600) };
+const room = {
+  roomName: "apt-7-1764590000-9f1c2a7b",
+  appointmentId: 7,
+  closesAt: seconds(3600),
+  checkedAt: seconds(0),
+  expiresAt: seconds(1800),
+};
 const clinician = (connectionId: string): SignallingParty => ({ ...room, userId: 101, connectionId });
 const client = (connectionId: string): SignallingParty => ({ ...room, userId: 201, connectionId });
 const offer = { type: "offer", sdp: "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n" };
@@ -98,12 +99,17 @@ describe("connectionEvent", () => {
   });
 });
 
-describe("signallingRequest", () => {
-  it("carries the party to the room object, which gives each socket its own connection id", () => {
-    const request = signallingRequest({ ...room, userId: 201 });
-    expect(request.headers.get("upgrade")).toBe("websocket");
-    expect(signallingPartyFromUrl(request.url, "c-9")).toEqual(client("c-9"));
-    expect(signallingPartyFromUrl("https://room.internal/events?room_name=x&appointment_id=7", "c-9")).toBeUndefined();
-    expect(signallingPartyFromUrl(request.url.replace("user_id=201", "user_id=abc"), "c-9")).toBeUndefined();
+describe("roomSocketRequest", () => {
+  it("carries who holds the socket to the room object, and nothing it cannot read back", () => {
+    const { closesAt, ...holder } = { ...room, userId: 201 };
+    const signal = roomSocketRequest({ kind: "signal", holder, closesAt });
+    expect(signal.headers.get("upgrade")).toBe("websocket");
+    expect(socketRequestFromUrl(signal.url)).toEqual({ kind: "signal", holder, closesAt });
+    const events = roomSocketRequest({ kind: "events", holder });
+    expect(socketRequestFromUrl(events.url)).toEqual({ kind: "events", holder });
+    expect(socketRequestFromUrl(signal.url.replace("user_id=201", "user_id=abc"))).toBeUndefined();
+    expect(socketRequestFromUrl(signal.url.replace(/&closes_at=\d+/, ""))).toBeUndefined();
+    expect(socketRequestFromUrl(events.url.replace(/checked_at=\d+/, "checked_at=0"))).toBeUndefined();
+    expect(socketRequestFromUrl(events.url.replace("/events", "/other"))).toBeUndefined();
   });
 });

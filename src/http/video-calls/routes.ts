@@ -4,6 +4,7 @@ import { type AppointmentWithParties, findAppointment, listAppointments, transit
 import { videoCallChannelName } from "../../appointments/room-names";
 import { type AppointmentStatus, appointmentIdParamSchema } from "../../appointments/schemas";
 import type { AppEnv } from "../../base/app-env";
+import { refuseInactive } from "../../base/caller";
 import { badRequest, notFound } from "../../base/errors";
 import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../../base/pagination";
 import { authedRoute, createRouter, errorBodySchema, errorResponses, jsonBody, jsonResponse } from "../../base/router";
@@ -86,14 +87,19 @@ export const videoCallRoutes = createRouter()
   .openapi(listRoute, async (c) => {
     const query = c.req.valid("query");
     const caller = c.get("caller");
-    const { count, rows } = await listAppointments(c.env.DB, {
-      ...(caller.role === "admin"
-        ? {}
-        : { party: { column: caller.role === "psychologist" ? "psychologist_id" : "patient_id", id: caller.id } }),
-      sessionType: "telehealth",
-      videoProvider: "agora",
-      ...pageBounds(query),
-    });
+    const { count, rows, callerActive } = await listAppointments(
+      c.env.DB,
+      {
+        ...(caller.role === "admin"
+          ? {}
+          : { party: { column: caller.role === "psychologist" ? "psychologist_id" : "patient_id", id: caller.id } }),
+        sessionType: "telehealth",
+        videoProvider: "agora",
+        ...pageBounds(query),
+      },
+      caller.id,
+    );
+    refuseInactive(callerActive);
     return c.json(pageEnvelope(c.req.url, query, count, rows.map(videoCallView)), 200);
   })
   .openapi(createRoute, async (c) => {
@@ -117,7 +123,7 @@ export const videoCallRoutes = createRouter()
         gapSeconds: 30 * 60,
         clashMessage: "There is already a scheduled call within 30 minutes of this time",
         fields: { start: "scheduled_time", psychologist: "doctor", patient: "patient" },
-        revealParties: c.get("caller").role === "admin",
+        bookedBy: c.get("caller"),
       },
     );
     await appointmentBooked(changeContext(c), row, now);

@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { sessionForParty } from "../../appointments/access";
 import { joinWindow } from "../../appointments/join-window";
-import { type AppointmentWithParties, findAppointment } from "../../appointments/queries";
+import { type AppointmentWithParties, findAppointmentForCaller } from "../../appointments/queries";
 import { sessionTiming } from "../../appointments/views";
 import { signSessionToken } from "../../auth/session-token";
-import type { Caller } from "../../base/caller";
+import { type Caller, refuseInactive } from "../../base/caller";
 import type { Config } from "../../base/config";
 import { ApiError } from "../../base/errors";
 import { authedRoute, createRouter, errorBodySchema, errorResponses, jsonBody, jsonResponse } from "../../base/router";
@@ -78,12 +78,13 @@ export const videoSessionRoutes = createRouter()
     const roomName = c.req.valid("param").room_name;
     if (!config.sessionLinkSecret) throw new ApiError(500, "Personal links are off: SESSION_LINK_SECRET and JWT_SECRET are not set");
     const claims = await readJoinKey(c.req.valid("json").key, config.sessionLinkSecret);
-    const session = claims ? await findAppointment(c.env.DB, claims.appointmentId) : null;
+    const session = claims ? await findAppointmentForCaller(c.env.DB, { id: claims.appointmentId }, claims.userId) : null;
     const refusal = joinLinkRefusal(claims, session, roomName, now);
     if (refusal || !claims || !session) {
       console.log(JSON.stringify({ event: "join_link_refused", appointment_id: claims?.appointmentId ?? null, reason: refusal?.reason }));
       throw new ApiError(403, refusal?.message ?? "This link is not valid");
     }
+    refuseInactive(session.caller_active);
     const caller = partyOf(session, claims.userId);
     // As long as the key itself (the room's closing), so one redemption carries a page through the
     // whole session, however long it waits in the green room; every use re-checks the appointment.
@@ -108,7 +109,7 @@ async function tryConnection(config: Config, session: AppointmentWithParties, ca
 }
 
 /** The link's holder, as the session's row names them (`mayAccess` has already said they are a party). */
-function partyOf(session: AppointmentWithParties, userId: number): Caller {
+function partyOf(session: AppointmentWithParties, userId: number): Omit<Caller, "scope" | "expiresAt"> {
   return userId === session.psychologist_id
     ? { id: userId, email: session.psychologist_email, role: "psychologist", name: session.psychologist_name }
     : { id: userId, email: session.patient_email, role: "patient", name: session.patient_name };

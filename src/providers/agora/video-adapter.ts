@@ -2,6 +2,7 @@ import { configured } from "../../base/config";
 import { ApiError, badRequest } from "../../base/errors";
 import { type AgoraConnection, buildingToken, type VideoProviderAdapter } from "../video-adapter";
 import { buildAgoraRtcToken } from "./access-token";
+import { banFromChannel } from "./channel-bans";
 import { agoraChannelEvent } from "./ncs-events";
 import { verifyAgoraNcsSignature } from "./ncs-signature";
 
@@ -24,6 +25,18 @@ export const agoraVideo: VideoProviderAdapter<AgoraConnection> = {
       }),
     );
     return { provider: "agora", appId, channel: roomName, token, uid: party.id, expiresAt };
+  },
+
+  /** Bans the channel (or the one party's uid in it) until the room closes: tokens issued before cannot join again. */
+  async revoke(config, { roomName, userId, until, now }) {
+    if (config.agora.rest.state === "not_configured" || config.agora.tokens.state !== "configured") return "not_configured";
+    const { customerId, customerSecret } = configured(config.agora.rest, "Failed to close the Agora channel");
+    const ban = { appId: config.agora.tokens.values.appId, channel: roomName, seconds: until - now };
+    await banFromChannel(
+      { baseUrl: config.agora.apiBaseUrl, customerId, customerSecret },
+      userId === undefined ? ban : { ...ban, uid: userId },
+    );
+    return "revoked";
   },
 
   webhook: {

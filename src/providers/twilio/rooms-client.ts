@@ -56,6 +56,22 @@ export async function fetchRoom(credentials: TwilioRestCredentials, nameOrSid: s
   return parsed(response, roomSchema);
 }
 
+/** Twilio's answer when a room is not in progress (already completed), so it cannot be completed again. */
+const roomNotInProgressCode = 53112;
+
+/**
+ * Ends an in-progress room now (`Status=completed`), by SID or unique name: everyone is
+ * disconnected, and tokens for the room cannot reconnect to it. A room already over, or never
+ * created, is not an error: either way nobody is in it.
+ */
+export async function completeRoom(credentials: TwilioRestCredentials, nameOrSid: string): Promise<void> {
+  const form = new URLSearchParams({ Status: "completed" });
+  const response = await twilioFetch(credentials, `/v1/Rooms/${encodeURIComponent(nameOrSid)}`, { method: "POST", body: form });
+  if (response.ok || response.status === 404) return;
+  const error = await twilioError(response);
+  if (error.code !== roomNotInProgressCode) throw upstreamError(response.status, error);
+}
+
 /** Who Twilio says is connected right now; the room's webhooks may have been lost. */
 export async function listConnectedParticipants(credentials: TwilioRestCredentials, roomSid: string): Promise<ConnectedParticipant[]> {
   const response = await twilioFetch(credentials, `/v1/Rooms/${encodeURIComponent(roomSid)}/Participants?Status=connected&PageSize=50`);

@@ -3,7 +3,7 @@ import { badRequest } from "../../base/errors";
 import { buildingToken, type TwilioConnection, type VideoProviderAdapter } from "../video-adapter";
 import { buildTwilioAccessToken } from "./access-token";
 import { twilioRoomEvent } from "./room-events";
-import { listConnectedParticipants } from "./rooms-client";
+import { completeRoom, listConnectedParticipants } from "./rooms-client";
 import { verifiedTwilioForm } from "./webhook-request";
 
 /** `twilioIdentity(201, "pat@example.com")` → `"201-pat@example.com"`: unique per user, readable in Twilio's console. */
@@ -35,6 +35,18 @@ export const twilioVideo: VideoProviderAdapter<TwilioConnection> = {
       if (!event) throw badRequest("Not a Twilio Video room status callback");
       return event;
     },
+  },
+
+  /**
+   * Ends the live room for everyone (one party cannot be kept out: their token could reconnect).
+   * Only rooms we create exist (client-side room creation off, see README), so with no live room
+   * there is nothing a token could join.
+   */
+  async revoke(config, { roomSid }) {
+    if (config.twilio.rest.state === "not_configured") return "not_configured";
+    const { apiKeySid, apiKeySecret } = configured(config.twilio.rest, "Failed to end the video room");
+    if (roomSid) await completeRoom({ baseUrl: config.twilio.videoBaseUrl, apiKeySid, apiKeySecret }, roomSid);
+    return "revoked";
   },
 
   async listConnected(config, roomSid) {
