@@ -1,9 +1,8 @@
 import { env } from "cloudflare:test";
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { twilioSignature } from "../../src/providers/twilio/webhook-signature";
 import { callJson } from "../support/api";
 import { useOutboundStandIn } from "../support/outbound";
+import { postTwilioMessageStatus } from "../webhooks/signed-webhooks";
 import { appointmentAt, deliver, freshStart, HOUR, ledgerRows, parties, runCron, useEmptyLedger } from "./support";
 
 // No handlers: with the providers unconfigured nothing may leave the Worker.
@@ -13,21 +12,15 @@ useEmptyLedger();
 const admin = { id: 1, email: "admin@example.com", role: "admin" as const };
 const webhookUrl = "https://video-edge.example.com/api/webhooks/twilio/messages";
 
-/** Twilio's status callback for one message, signed as Twilio signs it. */
-async function statusCallback(fields: Record<string, string>, signature?: string) {
+/** Twilio's status callback for one message, signed as Twilio signs it unless `signature` says otherwise. */
+function statusCallback(fields: Record<string, string>, signature?: string) {
   const params = Object.entries({
     AccountSid: env.TWILIO_ACCOUNT_SID,
     From: "whatsapp:+15550001111",
     To: "whatsapp:+15550000201",
     ...fields,
   });
-  const headers = {
-    "content-type": "application/x-www-form-urlencoded",
-    "x-twilio-signature": signature ?? (await twilioSignature(env.TWILIO_AUTH_TOKEN, webhookUrl, params)),
-  };
-  return exports.default.fetch(
-    new Request("http://api.test/api/webhooks/twilio/messages", { method: "POST", headers, body: new URLSearchParams(params) }),
-  );
+  return postTwilioMessageStatus(params, signature === undefined ? {} : { signature });
 }
 
 describe("the local outbox", () => {

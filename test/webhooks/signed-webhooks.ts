@@ -6,17 +6,26 @@ import { type FormParams, twilioSignature } from "../../src/providers/twilio/web
 import { origin } from "../support/api";
 
 export const twilioWebhookPath = "/api/webhooks/twilio/video";
+export const twilioMessagesWebhookPath = "/api/webhooks/twilio/messages";
 export const agoraWebhookPath = "/api/webhooks/agora/ncs";
 
+type TwilioSigning = { url?: string; authToken?: string; params?: FormParams; signature?: string | null };
+
 /**
- * Posts a Twilio status callback signed as Twilio signs it: over the public URL Twilio was
+ * Posts a Twilio Video status callback signed as Twilio signs it: over the public URL Twilio was
  * given (PUBLIC_BASE_URL + path) and the form fields. `signWith` changes what is signed.
  */
-export async function postTwilio(
-  params: FormParams,
-  signWith: { url?: string; authToken?: string; params?: FormParams; signature?: string | null } = {},
-): Promise<Response> {
-  const url = signWith.url ?? `${env.PUBLIC_BASE_URL}${twilioWebhookPath}`;
+export function postTwilio(params: FormParams, signWith: TwilioSigning = {}): Promise<Response> {
+  return postSignedTwilio(twilioWebhookPath, params, signWith);
+}
+
+/** Posts a Twilio message status callback (WhatsApp delivery), signed the same way. */
+export function postTwilioMessageStatus(params: FormParams, signWith: TwilioSigning = {}): Promise<Response> {
+  return postSignedTwilio(twilioMessagesWebhookPath, params, signWith);
+}
+
+async function postSignedTwilio(path: string, params: FormParams, signWith: TwilioSigning): Promise<Response> {
+  const url = signWith.url ?? `${env.PUBLIC_BASE_URL}${path}`;
   const signature =
     signWith.signature !== undefined
       ? signWith.signature
@@ -24,7 +33,7 @@ export async function postTwilio(
   const headers = new Headers({ "content-type": "application/x-www-form-urlencoded" });
   if (signature !== null) headers.set("x-twilio-signature", signature);
   return exports.default.fetch(
-    new Request(`${origin}${twilioWebhookPath}`, { method: "POST", headers, body: new URLSearchParams([...params]).toString() }),
+    new Request(`${origin}${path}`, { method: "POST", headers, body: new URLSearchParams([...params]).toString() }),
   );
 }
 
