@@ -1,5 +1,6 @@
 import { configOf } from "./base/config";
 import { app } from "./http/app";
+import { forgetExpiredIdempotencyKeys } from "./http/idempotency/idempotency-records";
 import { handleReminderQueue } from "./reminders/consumer";
 import { runReminderCron } from "./reminders/cron";
 
@@ -8,7 +9,9 @@ export { RoomObject } from "./rooms/room-object";
 export default {
   fetch: app.fetch,
   async scheduled(controller, env) {
-    await runReminderCron(env, configOf(env), Math.floor(controller.scheduledTime / 1000));
+    const now = Math.floor(controller.scheduledTime / 1000);
+    await runReminderCron(env, configOf(env), now);
+    await forgetExpiredIdempotencyKeys(env.DB, now);
   },
   queue: (batch, env) => handleReminderQueue(batch, env.DB, configOf(env)),
 } satisfies ExportedHandler<Env>;

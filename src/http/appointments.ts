@@ -19,14 +19,17 @@ import { appointmentBooked, appointmentChanged } from "../lifecycle/appointment-
 import { nowSeconds, secondsFromIso } from "../time/iso";
 import { findUser } from "../users/queries";
 import { changeContext } from "./change-context";
+import { idempotencyHeadersSchema } from "./idempotency/idempotency-key";
+import { idempotencyResponses, idempotent } from "./idempotency/idempotent";
 
 const createRoute = authedRoute({
   method: "post",
   path: "/api/appointments/",
   summary: "Book an appointment",
   description: "Psychologists book for themselves, patients with a psychologist, admins for anyone.",
-  request: { body: jsonBody(createAppointmentSchema) },
-  responses: { 201: jsonResponse(appointmentDetailSchema, "Booked"), ...errorResponses },
+  middleware: [idempotent] as const,
+  request: { headers: idempotencyHeadersSchema, body: jsonBody(createAppointmentSchema) },
+  responses: { 201: jsonResponse(appointmentDetailSchema, "Booked"), ...errorResponses, ...idempotencyResponses },
 });
 
 const listRoute = authedRoute({

@@ -11,7 +11,7 @@ export function corsForAllowedOrigins() {
   const allowed = cors({
     origin: (origin) => origin,
     allowMethods: ["GET", "POST", "PUT", "PATCH", "OPTIONS"],
-    allowHeaders: ["Authorization", "Content-Type"],
+    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
     maxAge: 600,
   });
   return createMiddleware<AppEnv>(async function corsForAllowedOrigins(c, next) {

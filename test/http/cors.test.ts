@@ -32,7 +32,7 @@ describe("CORS for practices' own front ends", () => {
       expect(corsHeaders(response)).toEqual({
         "access-control-allow-origin": practice,
         "access-control-allow-methods": "GET,POST,PUT,PATCH,OPTIONS",
-        "access-control-allow-headers": "Authorization,Content-Type",
+        "access-control-allow-headers": "Authorization,Content-Type,Idempotency-Key",
         "access-control-max-age": "600",
       });
       expect(response.headers.get("vary")).toContain("Origin");

@@ -14,6 +14,8 @@ import { admitToRoom } from "../../video/room-admission";
 import { openRoom } from "../../video/room-entry";
 import type { TokenPurpose } from "../../video/token-ttl";
 import { changeContext } from "../change-context";
+import { idempotencyHeadersSchema } from "../idempotency/idempotency-key";
+import { idempotencyResponses, idempotent } from "../idempotency/idempotent";
 import { videoCallForCaller } from "./access";
 import { createVideoCallSchema, listVideoCallsQuerySchema, videoCallSchema, videoCallTokenSchema } from "./schemas";
 import { videoCallStatus, videoCallView } from "./views";
@@ -38,8 +40,9 @@ const createRoute = authedRoute({
   summary: "Schedule an Agora video call",
   description:
     "Psychologists schedule for themselves, patients with a doctor, admins for anyone. Neither party may have another call within 30 minutes of it.",
-  request: { body: jsonBody(createVideoCallSchema) },
-  responses: { 201: jsonResponse(videoCallSchema, "Scheduled"), ...errorResponses },
+  middleware: [idempotent] as const,
+  request: { headers: idempotencyHeadersSchema, body: jsonBody(createVideoCallSchema) },
+  responses: { 201: jsonResponse(videoCallSchema, "Scheduled"), ...errorResponses, ...idempotencyResponses },
 });
 
 const detailRoute = authedRoute({
