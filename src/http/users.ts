@@ -1,6 +1,7 @@
 import { requireRole } from "../auth/middleware";
+import { authedRoute } from "../auth/route-access";
 import { notFound } from "../base/errors";
-import { authedRoute, createRouter, errorResponses, jsonBody, jsonResponse } from "../base/router";
+import { createRouter, errorResponses, jsonBody, jsonResponse } from "../base/router";
 import { nowSeconds } from "../time/iso";
 import { mergeUser } from "../users/merge-user";
 import { findUser, saveUser, userView } from "../users/queries";
