@@ -5,10 +5,10 @@ import { permissionDenied, unauthorized } from "../base/errors";
 import { verifyCallerToken } from "./verify-caller-token";
 
 /**
- * Authenticates the caller from `Authorization: Bearer <jwt>` (on a WebSocket upgrade, also from
- * where browsers can put it: see `callerToken`) and stores them as `caller`.
+ * Authenticates the caller from the token `tokenFrom` finds (`bearerToken`; on a WebSocket route,
+ * `callerToken`, which also looks where browsers can put it) and stores them as `caller`.
  */
-export function requireCaller(tokenFrom: (request: Request) => string | undefined = callerToken) {
+export function requireCaller(tokenFrom: (request: Request) => string | undefined) {
   return createMiddleware<AppEnv>(async function requireCaller(c, next) {
     const token = tokenFrom(c.req.raw);
     if (!token) throw unauthorized("Authentication credentials were not provided");
@@ -19,7 +19,7 @@ export function requireCaller(tokenFrom: (request: Request) => string | undefine
   });
 }
 
-/** Lets only the given roles through; must run after `requireCaller`. */
+/** Lets only the given roles through; must run after `requireCaller` (a route's `callerAccess`). */
 export function requireRole(...allowed: Role[]) {
   return createMiddleware<AppEnv>(async function requireRole(c, next) {
     if (!allowed.includes(c.get("caller").role)) throw permissionDenied();

@@ -1,4 +1,4 @@
-import { createRoute, type Hook, OpenAPIHono, z } from "@hono/zod-openapi";
+import { type Hook, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "./app-env";
 import { badRequest, type ErrorDetails } from "./errors";
 
@@ -24,11 +24,6 @@ const validationHook: Hook<any, AppEnv, any, any> = (result) => {
  */
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-}
-
-/** A route behind the caller's JWT (enforced for all of /api by `requireCaller` in app.ts). */
-export function authedRoute<const R extends Parameters<typeof createRoute>[0]>(config: R) {
-  return createRoute({ ...config, security: [{ bearerAuth: [] }] });
 }
 
 /** The `{"error": "..."}` body, documented once for every error response. */

@@ -1,6 +1,6 @@
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
-import { bearerToken, callerToken, requireCaller } from "../auth/middleware";
+import { callerAccess } from "../auth/route-access";
 import { configOf } from "../base/config";
 import { errorResponse } from "../base/errors";
 import { createRouter } from "../base/router";
@@ -12,7 +12,6 @@ import { healthRoutes } from "./health";
 import { outboxRoutes } from "./outbox";
 import { roomRoutes } from "./room-status";
 import { scheduleRoutes } from "./schedules";
-import { requireSessionScope } from "./session-scope";
 import { twilioVideoRoutes } from "./twilio-video/routes";
 import { userRoutes } from "./users";
 import { videoCallRoutes } from "./video-calls/routes";
@@ -46,25 +45,6 @@ app.use("/api/*", async (c, next) => {
 // Practices' own front ends on the allow-list; a preflight is answered before authentication.
 app.use("/api/*", corsForAllowedOrigins());
 
-/**
- * Every /api route needs the caller's JWT (or a session token from a redeemed join link, which
- * reaches its own session's routes only), except where something else authenticates the request:
- * webhooks carry their provider's signature, and redeeming a join link carries its signed key.
- */
-// Browsers cannot set Authorization on a WebSocket: only the two socket routes take the token
-// elsewhere (subprotocol or query); on any other route a token in a URL would end up in logs.
-const webSocketRoute = /^\/api\/(?:appointments\/video-events\/[^/]+|video-sessions\/[^/]+\/signal)\/$/;
-const authenticate = requireCaller((request) =>
-  webSocketRoute.test(new URL(request.url).pathname) ? callerToken(request) : bearerToken(request),
-);
-const isPublic = (path: string) => path.startsWith("/api/webhooks/") || /^\/api\/video-sessions\/[^/]+\/redeem\/$/.test(path);
-app.use("/api/*", async (c, next) => {
-  if (isPublic(c.req.path)) return next();
-  await authenticate(c, async () => {
-    await requireSessionScope(c, next);
-  });
-});
-
 // Providers' payloads are small; anything bigger is not theirs.
 app.use("/api/webhooks/*", bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: "Payload too large" }, 413) }));
 
@@ -80,6 +60,10 @@ app.route("/", signallingRoutes);
 app.route("/", appointmentRoutes);
 app.route("/", webhookRoutes);
 app.route("/", outboxRoutes);
+// Each route above declares who may call it (`authedRoute`, `publicRoute`). A path none answers
+// still asks for a caller first, as the routes do: without credentials it is a 401, with a join
+// link's token a 403, so neither learns which paths exist.
+app.all("/api/*", callerAccess(), (c) => c.json({ error: "Not found" }, 404));
 
 app.notFound((c) => c.json({ error: "Not found" }, 404));
 app.onError(errorResponse);

@@ -12,9 +12,10 @@ import {
 } from "../appointments/schemas";
 import { updateAppointment } from "../appointments/update";
 import { appointmentDetailView, appointmentView } from "../appointments/views";
+import { authedRoute } from "../auth/route-access";
 import { refuseInactive } from "../base/caller";
 import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../base/pagination";
-import { authedRoute, createRouter, errorResponses, jsonBody, jsonResponse } from "../base/router";
+import { createRouter, errorResponses, jsonBody, jsonResponse } from "../base/router";
 import { appointmentBooked, appointmentChanged } from "../lifecycle/appointment-lifecycle";
 import { nowSeconds, secondsFromIso } from "../time/iso";
 import { findUser } from "../users/queries";

@@ -1,9 +1,11 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
+import { publicRoute } from "../auth/route-access";
 import { createRouter } from "../base/router";
 
-const healthRoute = createRoute({
+const healthRoute = publicRoute({
   method: "get",
   path: "/health",
+  publicBecause: "Uptime checks carry no credentials, and the answer says only whether the service and its database are up.",
   summary: "Liveness with a D1 round trip",
   responses: {
     200: {

@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware";
+import { authedRoute } from "../auth/route-access";
 import { refuseInactive } from "../base/caller";
 import { pageBounds, pageEnvelope, pageEnvelopeSchema, pageQueryFields } from "../base/pagination";
-import { authedRoute, createRouter, errorResponses, jsonResponse } from "../base/router";
+import { createRouter, errorResponses, jsonResponse } from "../base/router";
 import { listOutbox, type OutboxRow } from "../reminders/outbox";
 import { isoFromSeconds } from "../time/iso";
 

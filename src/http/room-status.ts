@@ -2,8 +2,9 @@ import { z } from "@hono/zod-openapi";
 import { appointmentForCaller } from "../appointments/access";
 import type { AppointmentRow } from "../appointments/queries";
 import { appointmentIdParamSchema } from "../appointments/schemas";
+import { authedRoute } from "../auth/route-access";
 import { badRequest, notFound } from "../base/errors";
-import { authedRoute, createRouter, errorResponses, jsonResponse } from "../base/router";
+import { createRouter, errorResponses, jsonResponse } from "../base/router";
 import { roomStub } from "../rooms/room-stub";
 import { roomSocketRequest } from "../rooms/socket-requests";
 import { videoCallForCaller } from "./video-calls/access";
@@ -35,6 +36,7 @@ const statusRoute = <const P extends string>(path: P, summary: string) =>
   authedRoute({
     method: "get",
     path,
+    access: { session: "id" },
     summary,
     description: "`status` is `not_found` until the provider has reported the room. Durations are computed at read time.",
     request: { params: appointmentIdParamSchema },
@@ -50,6 +52,7 @@ const agoraStatusRoute = statusRoute(
 const eventsRoute = authedRoute({
   method: "get",
   path: "/api/appointments/video-events/{id}/",
+  access: { webSocket: true, session: "id" },
   summary: "Live room events over a WebSocket (parties only)",
   description:
     "Browsers cannot set Authorization on a WebSocket, so the JWT may come as `Sec-WebSocket-Protocol: bearer, <jwt>` " +

@@ -10,10 +10,11 @@ import {
 } from "../appointments/schemas";
 import { scheduleItemView } from "../appointments/views";
 import { requireRole } from "../auth/middleware";
+import { authedRoute } from "../auth/route-access";
 import type { AppEnv } from "../base/app-env";
 import { refuseInactive } from "../base/caller";
 import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../base/pagination";
-import { authedRoute, createRouter, errorResponses, jsonResponse } from "../base/router";
+import { createRouter, errorResponses, jsonResponse } from "../base/router";
 import { nowSeconds } from "../time/iso";
 import { findUser } from "../users/queries";
 

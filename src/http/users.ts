@@ -1,7 +1,8 @@
 import { requireRole } from "../auth/middleware";
+import { authedRoute } from "../auth/route-access";
 import { refuseInactive } from "../base/caller";
 import { notFound } from "../base/errors";
-import { authedRoute, createRouter, errorResponses, jsonBody, jsonResponse } from "../base/router";
+import { createRouter, errorResponses, jsonBody, jsonResponse } from "../base/router";
 import { userDeactivated } from "../lifecycle/appointment-lifecycle";
 import { nowSeconds } from "../time/iso";
 import { mergeUser } from "../users/merge-user";

@@ -1,4 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
+import { publicRoute } from "../auth/route-access";
 import { badRequest } from "../base/errors";
 import { createRouter, errorResponses, jsonResponse } from "../base/router";
 import { verifiedTwilioForm } from "../providers/twilio/webhook-request";
@@ -10,8 +11,8 @@ import { nowSeconds } from "../time/iso";
 import { videoProviderAdapters } from "../video/provider-registry";
 
 /**
- * Every inbound provider webhook. No JWT here (app.ts): each request is authenticated by its
- * provider's signature before anything is parsed or stored.
+ * Every inbound provider webhook. No JWT here (`publicRoute`): each request is authenticated by
+ * its provider's signature before anything is parsed or stored.
  */
 export const webhookRoutes = createRouter();
 
@@ -20,6 +21,8 @@ const deliveryBodySchema = z
     delivery: z.enum(["applied", "duplicate", "ignored"]).openapi({ description: "ignored: an unknown room, or another product's notice" }),
   })
   .openapi("WebhookDelivery");
+
+const signedByProvider = "The provider signs each request; the route verifies the signature before reading anything.";
 
 // Documented without a request schema: the signature must be checked on the raw body first.
 const roomWebhookResponses = {
@@ -37,9 +40,10 @@ const roomWebhookResponses = {
 for (const adapter of Object.values(videoProviderAdapters)) {
   const webhook: RoomWebhook | undefined = adapter.webhook;
   if (!webhook) continue;
-  const route = createRoute({
+  const route = publicRoute({
     method: "post",
     path: webhook.path,
+    publicBecause: signedByProvider,
     summary: webhook.summary,
     description: webhook.description,
     responses: roomWebhookResponses,
@@ -51,9 +55,10 @@ for (const adapter of Object.values(videoProviderAdapters)) {
   });
 }
 
-const messageStatusRoute = createRoute({
+const messageStatusRoute = publicRoute({
   method: "post",
   path: twilioMessagesWebhookPath,
+  publicBecause: signedByProvider,
   summary: "Twilio message status callback (signed with X-Twilio-Signature)",
   description: "Records delivered, read, failed and undelivered on the reminder ledger row of the message's SID.",
   responses: { 204: { description: "Recorded or ignored" }, 400: errorResponses[400], 403: errorResponses[403] },

@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { publicAccess } from "../../auth/route-access";
 import type { AppEnv } from "../../base/app-env";
 import { renderDocsPage } from "./render-docs-page";
 
@@ -25,8 +26,9 @@ export function mountDocs(app: OpenAPIHono<AppEnv>): void {
     scheme: "bearer",
     bearerFormat: "JWT",
   });
-  app.doc31("/openapi.json", documentConfig);
-  app.get("/docs", (c) => {
+  const apiReference = publicAccess("The API reference: routes and schemas, no data.");
+  app.get("/openapi.json", apiReference, (c) => c.json(app.getOpenAPI31Document(documentConfig)));
+  app.get("/docs", apiReference, (c) => {
     // Scripts and styles from our own origin only; Swagger UI's inline styles and data: icons allowed.
     c.header("Content-Security-Policy", docsPolicy);
     return c.html(renderDocsPage(app.getOpenAPI31Document(documentConfig)));

@@ -4,9 +4,10 @@ import { appointmentForCaller } from "../../appointments/access";
 import type { AppointmentWithParties } from "../../appointments/queries";
 import { appointmentIdParamSchema } from "../../appointments/schemas";
 import { meetingUrl } from "../../appointments/views";
+import { authedRoute } from "../../auth/route-access";
 import type { AppEnv } from "../../base/app-env";
 import { configured, valid } from "../../base/config";
-import { authedRoute, createRouter, errorBodySchema, errorResponses, jsonResponse } from "../../base/router";
+import { createRouter, errorBodySchema, errorResponses, jsonResponse } from "../../base/router";
 import { createOrFetchRoom } from "../../providers/twilio/rooms-client";
 import { twilioVideoWebhookPath } from "../../providers/twilio/video-adapter";
 import { isoFromSeconds, nowSeconds } from "../../time/iso";
@@ -33,6 +34,7 @@ const partiesOnly =
 const tokenRoute = authedRoute({
   method: "get",
   path: "/api/appointments/video-token/{id}/",
+  access: { session: "id" },
   summary: "A Twilio Video access token for the appointment's room",
   description: `${partiesOnly} The token lives the session plus 30 minutes, at least 1 and at most 4 hours.`,
   request: { params: appointmentIdParamSchema },
@@ -42,6 +44,7 @@ const tokenRoute = authedRoute({
 const refreshRoute = authedRoute({
   method: "get",
   path: "/api/appointments/video-token-refresh/{id}/",
+  access: { session: "id" },
   summary: "A fresh Twilio Video access token that covers reconnects until the room closes",
   description: `${partiesOnly} The token expires when the room closes, 30 minutes after the booked end.`,
   request: { params: appointmentIdParamSchema },
@@ -59,6 +62,7 @@ const roomResponseSchema = z
 const roomRoute = authedRoute({
   method: "post",
   path: "/api/appointments/video-room/{id}/",
+  access: { session: "id" },
   summary: "Create the appointment's Twilio room, or return it if it exists",
   description: `${partiesOnly} Idempotent: 201 when this call created the room, 200 when it already existed.`,
   request: { params: appointmentIdParamSchema },

@@ -3,11 +3,12 @@ import { bookAppointment, bookingParties } from "../../appointments/booking";
 import { type AppointmentWithParties, findAppointment, listAppointments, transitionStatus } from "../../appointments/queries";
 import { videoCallChannelName } from "../../appointments/room-names";
 import { type AppointmentStatus, appointmentIdParamSchema } from "../../appointments/schemas";
+import { authedRoute } from "../../auth/route-access";
 import type { AppEnv } from "../../base/app-env";
 import { refuseInactive } from "../../base/caller";
 import { badRequest, notFound } from "../../base/errors";
 import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../../base/pagination";
-import { authedRoute, createRouter, errorBodySchema, errorResponses, jsonBody, jsonResponse } from "../../base/router";
+import { createRouter, errorBodySchema, errorResponses, jsonBody, jsonResponse } from "../../base/router";
 import { appointmentBooked, appointmentChanged } from "../../lifecycle/appointment-lifecycle";
 import { isoFromSeconds, nowSeconds, secondsFromIso } from "../../time/iso";
 import { admitToRoom } from "../../video/room-admission";
@@ -57,6 +58,7 @@ const tokenRoutes = (action: "join" | "token", summary: string, description: str
   authedRoute({
     method: "post",
     path: `${base}/{id}/${action}/`,
+    access: { session: "id" },
     summary,
     description: `${description} Doctor and patient only, from 15 minutes before the start until 30 minutes after the end.`,
     request: { params: appointmentIdParamSchema },

@@ -1,13 +1,13 @@
-import { createRoute } from "@hono/zod-openapi";
 import { sessionForParty } from "../../appointments/access";
 import { joinWindow } from "../../appointments/join-window";
 import { type AppointmentWithParties, findAppointmentForCaller } from "../../appointments/queries";
 import { sessionTiming } from "../../appointments/views";
+import { authedRoute, publicRoute } from "../../auth/route-access";
 import { signSessionToken } from "../../auth/session-token";
 import { type Caller, refuseInactive } from "../../base/caller";
 import type { Config } from "../../base/config";
 import { ApiError } from "../../base/errors";
-import { authedRoute, createRouter, errorBodySchema, errorResponses, jsonBody, jsonResponse } from "../../base/router";
+import { createRouter, errorBodySchema, errorResponses, jsonBody, jsonResponse } from "../../base/router";
 import { isoFromSeconds, nowSeconds } from "../../time/iso";
 import { readJoinKey } from "../../video/join-links";
 import { admitToRoom } from "../../video/room-admission";
@@ -21,6 +21,7 @@ const partiesOnly = "The appointment's two parties only; anyone else gets the sa
 const sessionRoute = authedRoute({
   method: "get",
   path: "/api/video-sessions/{room_name}/",
+  access: { session: "room_name" },
   summary: "A video session by its room name, for the page behind a meeting link (any provider)",
   description: `${partiesOnly} While the join window is open, \`connection\` holds what the provider's SDK needs.`,
   request: { params: roomNameParamSchema },
@@ -30,6 +31,7 @@ const sessionRoute = authedRoute({
 const refreshRoute = authedRoute({
   method: "post",
   path: "/api/video-sessions/{room_name}/refresh/",
+  access: { session: "room_name" },
   summary: "A fresh connection that lasts until the room closes",
   description: `${partiesOnly} Refused outside the join window with the reason.`,
   request: { params: roomNameParamSchema },
@@ -43,9 +45,10 @@ const refreshRoute = authedRoute({
   },
 });
 
-const redeemRoute = createRoute({
+const redeemRoute = publicRoute({
   method: "post",
   path: "/api/video-sessions/{room_name}/redeem/",
+  publicBecause: "The join link's signed key in the body is the credential: the page has no JWT yet.",
   summary: "Redeem a personal join link's key for a token scoped to its session (no JWT)",
   description:
     "The key comes from the link's fragment (`#k=`) and travels only in this body. The token works on this session's " +

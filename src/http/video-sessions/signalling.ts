@@ -1,5 +1,6 @@
 import { sessionForParty } from "../../appointments/access";
-import { authedRoute, createRouter, errorResponses } from "../../base/router";
+import { authedRoute } from "../../auth/route-access";
+import { createRouter, errorResponses } from "../../base/router";
 import { roomStub } from "../../rooms/room-stub";
 import { roomSocketRequest } from "../../rooms/socket-requests";
 import { nowSeconds } from "../../time/iso";
@@ -10,6 +11,7 @@ import { roomNameParamSchema } from "./schemas";
 const signallingRoute = authedRoute({
   method: "get",
   path: "/api/video-sessions/{room_name}/signal/",
+  access: { webSocket: true, session: "room_name" },
   summary: "The built-in provider's signalling WebSocket (the appointment's two parties, inside the join window)",
   description:
     "Authenticated like the live events: `Sec-WebSocket-Protocol: bearer, <token>` (answered with `bearer`), a JWT or a " +

@@ -4,7 +4,7 @@ import type { AppointmentRow } from "../../../src/appointments/queries";
 import { call, callJson } from "../../support/api";
 import { createAppointment, createUser, type UserFixture } from "../../support/fixtures";
 import { useOutboundStandIn } from "../../support/outbound";
-import { joinKeyOf } from "./join-key";
+import { sessionTokenOf } from "./join-key";
 
 const outbound = useOutboundStandIn();
 let psychologist: UserFixture, patient: UserFixture;
@@ -18,13 +18,8 @@ beforeAll(async () => {
 const appointment = (fields: Partial<Parameters<typeof createAppointment>[0]> = {}) =>
   createAppointment({ psychologist, patient, startsInMinutes: 5, ...fields });
 
-/** The patient's session token for `row`, as the page gets it: by redeeming the key in their link. */
-async function sessionTokenFor(row: AppointmentRow): Promise<string> {
-  const key = await joinKeyOf(row, patient.id);
-  const { status, body } = await callJson(`/api/video-sessions/${row.video_room_id}/redeem/`, { method: "POST", body: { key } });
-  expect(status).toBe(200);
-  return body.token;
-}
+/** The patient's session token for `row`, as the page gets it. */
+const sessionTokenFor = (row: AppointmentRow) => sessionTokenOf(row, patient.id);
 
 describe("a session token from a redeemed join link", () => {
   it("opens its own Twilio session's routes", async () => {
