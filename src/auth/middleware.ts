@@ -1,7 +1,8 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../base/app-env";
-import type { Role } from "../base/caller";
+import type { Caller, Role } from "../base/caller";
 import { permissionDenied, unauthorized } from "../base/errors";
+import { clientIp, enforceLimit } from "./rate-limits";
 import { verifyCallerToken } from "./verify-caller-token";
 
 /**
@@ -11,9 +12,17 @@ import { verifyCallerToken } from "./verify-caller-token";
 export function requireCaller(tokenFrom: (request: Request) => string | undefined) {
   return createMiddleware<AppEnv>(async function requireCaller(c, next) {
     const token = tokenFrom(c.req.raw);
-    if (!token) throw unauthorized("Authentication credentials were not provided");
     const config = c.get("config");
-    const caller = await verifyCallerToken(token, { ...config.jwt, sessionSecret: config.sessionLinkSecret });
+    let caller: Caller;
+    try {
+      if (!token) throw unauthorized("Authentication credentials were not provided");
+      caller = await verifyCallerToken(token, { ...config.jwt, sessionSecret: config.sessionLinkSecret });
+    } catch (error) {
+      // Requests nobody vouches for are counted per IP: a flood of them gets 429s, not our work.
+      const ip = clientIp(c);
+      if (ip) await enforceLimit(c, "ANONYMOUS_RATE_LIMIT", ip);
+      throw error;
+    }
     c.set("caller", caller);
     await next();
   });

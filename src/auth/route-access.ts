@@ -5,6 +5,7 @@ import type { AppEnv } from "../base/app-env";
 import type { SessionScope } from "../base/caller";
 import { permissionDenied } from "../base/errors";
 import { bearerToken, callerToken, requireCaller } from "./middleware";
+import { enforceLimit } from "./rate-limits";
 
 /** The path parameter that names a session: its room name, or its appointment's id. */
 export type SessionParam = "room_name" | "id";
@@ -22,6 +23,11 @@ export type CallerAccess = {
    * session only. Without it such tokens are refused: a route opens itself to them by saying so.
    */
   session?: SessionParam;
+  /**
+   * Counted per user (`USER_RATE_LIMIT`): routes that mint video credentials or open room sockets,
+   * which a runaway client or a stolen token would otherwise call without end.
+   */
+  limited?: boolean;
 };
 
 /** Who may call a route, as the route declares it: a caller (how) or anyone (why). */
@@ -49,6 +55,7 @@ export function callerAccess(access: CallerAccess = {}): MiddlewareHandler<AppEn
     await authenticate(c, async () => {
       const { scope } = c.get("caller");
       if (scope && !(access.session && namesSession(scope, access.session, c.req.param(access.session)))) throw permissionDenied();
+      if (access.limited) await enforceLimit(c, "USER_RATE_LIMIT", `user:${c.get("caller").id}`);
       await next();
     });
   });

@@ -36,6 +36,10 @@ export const errorResponses = {
   401: { description: "Missing, malformed or expired JWT", content: { "application/json": { schema: errorBodySchema } } },
   403: { description: "Permission denied", content: { "application/json": { schema: errorBodySchema } } },
   404: { description: "Not found", content: { "application/json": { schema: errorBodySchema } } },
+  429: {
+    description: "Too many requests from this user or address; `Retry-After` says when to try again",
+    content: { "application/json": { schema: errorBodySchema } },
+  },
 } as const;
 
 export function jsonBody<T extends z.ZodType>(schema: T) {

@@ -1,5 +1,6 @@
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
+import { limitPerIp } from "../auth/rate-limits";
 import { callerAccess } from "../auth/route-access";
 import { configOf } from "../base/config";
 import { errorResponse } from "../base/errors";
@@ -46,6 +47,8 @@ app.use("/api/*", async (c, next) => {
 app.use("/api/*", corsForAllowedOrigins());
 
 // Providers' payloads are small; anything bigger is not theirs.
+// Counted per IP before anything else (a forged flood costs no signature work), then sized.
+app.use("/api/webhooks/*", limitPerIp("WEBHOOK_RATE_LIMIT"));
 app.use("/api/webhooks/*", bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: "Payload too large" }, 413) }));
 
 app.route("/", healthRoutes);

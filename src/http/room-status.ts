@@ -52,7 +52,7 @@ const agoraStatusRoute = statusRoute(
 const eventsRoute = authedRoute({
   method: "get",
   path: "/api/appointments/video-events/{id}/",
-  access: { webSocket: true, session: "id" },
+  access: { webSocket: true, session: "id", limited: true },
   summary: "Live room events over a WebSocket (parties only)",
   description:
     "Browsers cannot set Authorization on a WebSocket, so the JWT may come as `Sec-WebSocket-Protocol: bearer, <jwt>` " +

@@ -16,9 +16,10 @@ export function requireWebSocketUpgrade(request: Request): void {
 /** Hands the browser the socket a room object opened, choosing `bearer` when the browser offered its token that way. */
 export async function upgradedTo(request: Request, opened: Response): Promise<Response> {
   if (!opened.webSocket) {
-    // The room refused (access withdrawn meanwhile): its own words; anything else is our fault.
+    // The room refused (access withdrawn meanwhile, too many sockets): its own words; anything else is our fault.
     const refusal = (await opened.json().catch(() => undefined)) as { error?: unknown } | undefined;
-    if (opened.status === 403 && typeof refusal?.error === "string") throw new ApiError(403, refusal.error);
+    if ((opened.status === 403 || opened.status === 429) && typeof refusal?.error === "string")
+      throw new ApiError(opened.status, refusal.error);
     throw new ApiError(500, "The room did not open a WebSocket");
   }
   // A browser that offered the token as a subprotocol closes the socket unless one is chosen.

@@ -13,6 +13,21 @@ export function acceptEventsSocket(ctx: DurableObjectState, holder: SocketHolder
   return client;
 }
 
+/**
+ * Live-events sockets a room keeps at once: a party's dashboard, session page and a spare tab or
+ * two each, and a ceiling for the room. (Signalling is one socket per party already.)
+ */
+export const MAX_EVENTS_SOCKETS_PER_USER = 4;
+export const MAX_EVENTS_SOCKETS_PER_ROOM = 16;
+
+/** Why one more live-events socket for `userId` would be one too many, if it would. */
+export function eventsSocketCapRefusal(open: readonly EventsSocket[], userId: number): string | undefined {
+  if (open.filter((socket) => socket.holder.userId === userId).length >= MAX_EVENTS_SOCKETS_PER_USER)
+    return `At most ${MAX_EVENTS_SOCKETS_PER_USER} live connections per person to one session: close another tab first`;
+  if (open.length >= MAX_EVENTS_SOCKETS_PER_ROOM) return "This session has too many live connections";
+  return undefined;
+}
+
 export function openEventsSockets(ctx: DurableObjectState): EventsSocket[] {
   return ctx
     .getWebSockets(socketTags.events)

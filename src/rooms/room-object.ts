@@ -13,7 +13,13 @@ import {
   withPendingUpdate,
   writeAppointmentUpdate,
 } from "./appointment-sync";
-import { acceptEventsSocket, broadcastToEventsSockets, endEventsSockets, openEventsSockets } from "./events-sockets";
+import {
+  acceptEventsSocket,
+  broadcastToEventsSockets,
+  endEventsSockets,
+  eventsSocketCapRefusal,
+  openEventsSockets,
+} from "./events-sockets";
 import { callCancelledMessage, changeMessage, statusMessage } from "./live-messages";
 import {
   afterProviderAttempt,
@@ -131,6 +137,8 @@ export class RoomObject extends DurableObject<Env> {
       return Response.json({ error: "Access to this session has been withdrawn" }, { status: 403 });
     if (socket.kind === "signal")
       return this.openSignalling({ ...socket.holder, closesAt: socket.closesAt, connectionId: crypto.randomUUID() });
+    const tooMany = eventsSocketCapRefusal(openEventsSockets(this.ctx), socket.holder.userId);
+    if (tooMany) return Response.json({ error: tooMany }, { status: 429 });
     const client = acceptEventsSocket(this.ctx, socket.holder, statusMessage(this.status(socket.holder)));
     await this.scheduleAlarm();
     return new Response(null, { status: 101, webSocket: client });

@@ -47,4 +47,36 @@ describe("findJwksKey", () => {
     expect(await findJwksKey(url, "2026-12", t0 + 61_000 + 10 * 60_000)).toMatchObject({ kid: "2026-12" });
     expect(idp.fetches).toBe(3);
   });
+
+  it("JWKS outage amplification: while the provider fails, tokens with random kids cost one fetch per 30 seconds and a 503, never a 500", async () => {
+    const url = "https://idp.stand-in/outage/jwks.json";
+    let fetches = 0;
+    outbound.use(
+      http.get(url, () => {
+        fetches++;
+        return new HttpResponse(null, { status: 503 });
+      }),
+    );
+    const t0 = 1_800_000_000_000;
+    const attempts = Array.from({ length: 20 }, (_, i) => findJwksKey(url, `random-${i}`, t0 + i).catch((error: unknown) => error));
+    for (const outcome of await Promise.all(attempts)) {
+      expect(outcome).toMatchObject({ status: 503, headers: { "Retry-After": "30" } });
+    }
+    expect(fetches).toBe(1);
+    await expect(findJwksKey(url, "random", t0 + 29_000)).rejects.toMatchObject({ status: 503 });
+    expect(fetches).toBe(1);
+    await expect(findJwksKey(url, "random", t0 + 31_000)).rejects.toMatchObject({ status: 503 });
+    expect(fetches).toBe(2);
+  });
+
+  it("keeps verifying with the last keys it read while the provider is down", async () => {
+    const url = "https://idp.stand-in/stale/jwks.json";
+    const idp = identityProvider(url, ["current"]);
+    const t0 = 1_800_000_000_000;
+    expect(await findJwksKey(url, "current", t0)).toMatchObject({ kid: "current" });
+    outbound.use(http.get(url, () => new HttpResponse(null, { status: 500 })));
+    expect(await findJwksKey(url, "current", t0 + 11 * 60_000)).toMatchObject({ kid: "current" });
+    expect(await findJwksKey(url, "unknown", t0 + 11 * 60_000 + 1000)).toBeUndefined();
+    expect(idp.fetches).toBe(1);
+  });
 });

@@ -51,7 +51,7 @@ describe("API documents", () => {
       additionalProperties: false,
     });
     expect(json(redeem, "200")).toEqual({ $ref: "#/components/schemas/SessionToken" });
-    expect(Object.keys(redeem.responses).sort()).toEqual(["200", "400", "403"]);
+    expect(Object.keys(redeem.responses).sort()).toEqual(["200", "400", "403", "429"]);
 
     const schemas = document.components.schemas;
     expect(Object.keys(schemas.VideoSession.properties).sort()).toEqual([

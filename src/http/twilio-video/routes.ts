@@ -34,7 +34,7 @@ const partiesOnly =
 const tokenRoute = authedRoute({
   method: "get",
   path: "/api/appointments/video-token/{id}/",
-  access: { session: "id" },
+  access: { session: "id", limited: true },
   summary: "A Twilio Video access token for the appointment's room",
   description: `${partiesOnly} The token lives the session plus 30 minutes, at least 1 and at most 4 hours.`,
   request: { params: appointmentIdParamSchema },
@@ -44,7 +44,7 @@ const tokenRoute = authedRoute({
 const refreshRoute = authedRoute({
   method: "get",
   path: "/api/appointments/video-token-refresh/{id}/",
-  access: { session: "id" },
+  access: { session: "id", limited: true },
   summary: "A fresh Twilio Video access token that covers reconnects until the room closes",
   description: `${partiesOnly} The token expires when the room closes, 30 minutes after the booked end.`,
   request: { params: appointmentIdParamSchema },
@@ -62,7 +62,7 @@ const roomResponseSchema = z
 const roomRoute = authedRoute({
   method: "post",
   path: "/api/appointments/video-room/{id}/",
-  access: { session: "id" },
+  access: { session: "id", limited: true },
   summary: "Create the appointment's Twilio room, or return it if it exists",
   description: `${partiesOnly} Idempotent: 201 when this call created the room, 200 when it already existed.`,
   request: { params: appointmentIdParamSchema },

@@ -58,7 +58,7 @@ const tokenRoutes = (action: "join" | "token", summary: string, description: str
   authedRoute({
     method: "post",
     path: `${base}/{id}/${action}/`,
-    access: { session: "id" },
+    access: { session: "id", limited: true },
     summary,
     description: `${description} Doctor and patient only, from 15 minutes before the start until 30 minutes after the end.`,
     request: { params: appointmentIdParamSchema },

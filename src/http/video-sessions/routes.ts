@@ -2,6 +2,7 @@ import { sessionForParty } from "../../appointments/access";
 import { joinWindow } from "../../appointments/join-window";
 import { type AppointmentWithParties, findAppointmentForCaller } from "../../appointments/queries";
 import { sessionTiming } from "../../appointments/views";
+import { limitPerIp } from "../../auth/rate-limits";
 import { authedRoute, publicRoute } from "../../auth/route-access";
 import { signSessionToken } from "../../auth/session-token";
 import { type Caller, refuseInactive } from "../../base/caller";
@@ -21,7 +22,7 @@ const partiesOnly = "The appointment's two parties only; anyone else gets the sa
 const sessionRoute = authedRoute({
   method: "get",
   path: "/api/video-sessions/{room_name}/",
-  access: { session: "room_name" },
+  access: { session: "room_name", limited: true },
   summary: "A video session by its room name, for the page behind a meeting link (any provider)",
   description: `${partiesOnly} While the join window is open, \`connection\` holds what the provider's SDK needs.`,
   request: { params: roomNameParamSchema },
@@ -31,7 +32,7 @@ const sessionRoute = authedRoute({
 const refreshRoute = authedRoute({
   method: "post",
   path: "/api/video-sessions/{room_name}/refresh/",
-  access: { session: "room_name" },
+  access: { session: "room_name", limited: true },
   summary: "A fresh connection that lasts until the room closes",
   description: `${partiesOnly} Refused outside the join window with the reason.`,
   request: { params: roomNameParamSchema },
@@ -49,13 +50,20 @@ const redeemRoute = publicRoute({
   method: "post",
   path: "/api/video-sessions/{room_name}/redeem/",
   publicBecause: "The join link's signed key in the body is the credential: the page has no JWT yet.",
+  // Nothing vouches for the caller yet, so each attempt counts against their IP.
+  middleware: [limitPerIp("ANONYMOUS_RATE_LIMIT")] as const,
   summary: "Redeem a personal join link's key for a token scoped to its session (no JWT)",
   description:
     "The key comes from the link's fragment (`#k=`) and travels only in this body. The token works on this session's " +
     "routes (session, refresh, signalling, token, room, status, events) and is refused everywhere else. A key stops working when " +
     "the room closes, and at once when the appointment is cancelled or moved.",
   request: { params: roomNameParamSchema, body: jsonBody(redeemBodySchema) },
-  responses: { 200: jsonResponse(sessionTokenSchema, "The session-scoped token"), 400: errorResponses[400], 403: errorResponses[403] },
+  responses: {
+    200: jsonResponse(sessionTokenSchema, "The session-scoped token"),
+    400: errorResponses[400],
+    403: errorResponses[403],
+    429: errorResponses[429],
+  },
 });
 
 export const videoSessionRoutes = createRouter()

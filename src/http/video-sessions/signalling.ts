@@ -11,7 +11,7 @@ import { roomNameParamSchema } from "./schemas";
 const signallingRoute = authedRoute({
   method: "get",
   path: "/api/video-sessions/{room_name}/signal/",
-  access: { webSocket: true, session: "room_name" },
+  access: { webSocket: true, session: "room_name", limited: true },
   summary: "The built-in provider's signalling WebSocket (the appointment's two parties, inside the join window)",
   description:
     "Authenticated like the live events: `Sec-WebSocket-Protocol: bearer, <token>` (answered with `bearer`), a JWT or a " +
