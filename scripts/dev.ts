@@ -61,7 +61,8 @@ API reference: ${origin}/docs   Reminders run every minute; the messages they se
 
 const server = spawn(
   "wrangler",
-  ["dev", "--port", port, "--var", `PUBLIC_BASE_URL:${origin}`, "--test-scheduled", ...process.argv.slice(2)],
+  // The local outbox is on whatever an older .dev.vars says: it is where local reminders are read.
+  ["dev", "--port", port, "--var", `PUBLIC_BASE_URL:${origin}`, "--var", "LOCAL_OUTBOX:true", "--test-scheduled", ...process.argv.slice(2)],
   { stdio: "inherit" },
 );
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));

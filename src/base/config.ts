@@ -4,8 +4,8 @@ import { ApiError, ConfigError } from "./errors";
 import { type VideoProvider, videoProviders } from "./video-provider";
 
 /**
- * Credentials that come as a set: all present, none (the feature is off, or falls back to the
- * local outbox), or some (a deployment mistake, which must fail visibly, never silently).
+ * Credentials that come as a set: all present, none (the feature is off, or with LOCAL_OUTBOX
+ * goes to the local outbox), or some (a deployment mistake, which must fail visibly, never silently).
  * `missing` names the settings, never their values.
  */
 export type Credentials<T> =
@@ -35,6 +35,12 @@ export interface Config {
   sessionLinkSecret: string;
   /** Origins of practices' own front ends that may call the API from a browser. */
   corsAllowedOrigins: readonly string[];
+  /**
+   * LOCAL_OUTBOX: messages of a channel without provider credentials are kept in D1's outbox
+   * (`GET /api/admin/outbox`) and count as sent. For local development only: a deployment without
+   * it records such messages as skipped, `not_configured`, and stores none of their contents.
+   */
+  localOutbox: boolean;
   twilio: {
     apiBaseUrl: string;
     videoBaseUrl: string;
@@ -47,7 +53,7 @@ export interface Config {
     authToken?: string;
     /** Our WhatsApp sender, E.164: also what the local outbox shows as the sender. */
     whatsappFrom?: string;
-    /** WhatsApp through the Messages API; not configured, messages go to the local outbox. */
+    /** WhatsApp through the Messages API; not configured, skipped or (LOCAL_OUTBOX) the local outbox. */
     whatsapp: Credentials<{ accountSid: string; apiKeySid: string; apiKeySecret: string; from: string }>;
     /** Approved content template SIDs by reminder offset in minutes. */
     whatsappTemplates: ReadonlyMap<number, string>;
@@ -128,6 +134,8 @@ export function parseConfig(env: Settings): Config {
   if (jwtSecret && utf8Length(jwtSecret) < MIN_JWT_SECRET_BYTES) problems.push(`JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes`);
   const maxAge = text("JWT_MAX_AGE_SECONDS") ?? String(24 * 60 * 60);
   if (!/^\d+$/.test(maxAge) || Number(maxAge) < 60) problems.push("JWT_MAX_AGE_SECONDS must be a whole number of seconds, at least 60");
+  const localOutbox = text("LOCAL_OUTBOX") ?? "false";
+  if (localOutbox !== "true" && localOutbox !== "false") problems.push("LOCAL_OUTBOX must be true, false or empty");
   const timezone = text("DEFAULT_TIMEZONE") ?? "UTC";
   if (!isValidTimeZone(timezone)) problems.push("DEFAULT_TIMEZONE must be an IANA time zone such as Europe/London");
   const config: Config = {
@@ -145,6 +153,7 @@ export function parseConfig(env: Settings): Config {
     },
     sessionLinkSecret: text("SESSION_LINK_SECRET") ?? (text("JWT_SECRET") ? `session-links:${text("JWT_SECRET")}` : ""),
     corsAllowedOrigins: origins,
+    localOutbox: localOutbox === "true",
     twilio: {
       apiBaseUrl: url("TWILIO_API_BASE_URL", "https://api.twilio.com"),
       videoBaseUrl: url("TWILIO_VIDEO_BASE_URL", "https://video.twilio.com"),
@@ -215,7 +224,7 @@ function whatsappFrom(env: Settings): string | undefined {
 }
 
 /**
- * WhatsApp is on once TWILIO_ACCOUNT_SID is set (without it: the local outbox); then the API key
+ * WhatsApp is on once TWILIO_ACCOUNT_SID is set (without it: off, or the local outbox); then the API key
  * and the sender must be set too.
  */
 function whatsappCredentials(env: Settings): Config["twilio"]["whatsapp"] {

@@ -93,7 +93,7 @@ export const appointmentRoutes = createRouter()
           ? {}
           : { party: { column: caller.role === "psychologist" ? "psychologist_id" : "patient_id", id: caller.id } }),
         ...(query.status ? { statuses: [query.status] } : {}),
-        ...startRangeInZone({ from: query.date_from, to: query.date_to }, timeZone),
+        ...startRangeInZone({ from: query.date_from, to: query.date_to }, timeZone, { from: "date_from", to: "date_to" }),
         ...pageBounds(query),
       },
       caller.id,

@@ -50,7 +50,10 @@ async function schedulePage<Other extends object>(
     {
       party: { column: partyColumn[role], id: caller.id },
       ...(query.status === "all" ? {} : { statuses: [query.status] }),
-      ...startRangeInZone({ from: query.start_date, to: query.end_date, month: query.month, year: query.year }, timeZone),
+      ...startRangeInZone({ from: query.start_date, to: query.end_date, month: query.month, year: query.year }, timeZone, {
+        from: "start_date",
+        to: "end_date",
+      }),
       ...pageBounds(query),
     },
     caller.id,

@@ -2,12 +2,14 @@ import { meetingUrl } from "../appointments/views";
 import type { Config } from "../base/config";
 import type { EmailMessage } from "../providers/email/postmark";
 import type { WhatsAppMessage } from "../providers/twilio/messages-client";
+import { cleanDisplayName } from "../users/display-name";
 import { personalJoinLink } from "../video/join-links";
 import { appointmentIcsUid, buildIcs, type IcsPerson } from "./ics";
 import type { ClaimedMessage } from "./ledger-claims";
 import {
   type AppointmentMessageInput,
   displayName,
+  inertText,
   type RenderedMessage,
   reminderTemplateVariables,
   renderNotice,
@@ -101,12 +103,12 @@ function calendarInvite(
     sequence: message.sequence,
     start: message.starts_at,
     durationMinutes: message.duration_minutes,
-    summary: `${message.service_name?.trim() || "Appointment"} with ${displayName(input.otherParty)}`,
+    summary: `${inertText(message.service_name ?? "") || "Appointment"} with ${displayName(input.otherParty)}`,
     description: method === "CANCEL" ? "This appointment has been cancelled." : `Join the video session: ${input.meetingUrl}`,
     // A cancelled session's link opens nothing (its key is void), so the cancel carries none.
     ...(method === "CANCEL" ? {} : { url: input.meetingUrl }),
     organizer: parseMailbox(settings.emailFrom),
-    attendee: { name: message.recipient_name, email: message.recipient_email },
+    attendee: { name: cleanDisplayName(message.recipient_name), email: message.recipient_email },
     now,
   });
   return {

@@ -102,6 +102,7 @@ async function sendClaimed(
   if (decision.action === "wait") return { status: "retry", error: "not_due_yet", retryAt: decision.at };
   const result = await deliver(composeMessage(row, settings, now, await recipientJoinKey(row, linkSecret)), row.id, now);
   if (result.ok) return { status: "sent", providerMessageId: result.providerMessageId };
+  if ("skipped" in result) return { status: "skipped", reason: result.skipped };
   if (result.verdict === "permanent") return { status: "failed", error: result.error };
   return { status: "retry", error: result.error, retryAt: now + retryDelaySeconds(attempt) };
 }

@@ -2,8 +2,8 @@ import { callerActiveColumn } from "../users/queries";
 import type { Channel } from "./ledger";
 
 /**
- * The local outbox: where messages go when a channel has no provider credentials (local
- * development), so the whole flow can be followed in GET /api/admin/outbox.
+ * The local outbox: where messages go when a channel has no provider credentials and
+ * LOCAL_OUTBOX is on (local development), so the whole flow can be followed in GET /api/admin/outbox.
  */
 
 export type OutboxEntry = {

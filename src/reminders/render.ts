@@ -1,3 +1,4 @@
+import { cleanDisplayName } from "../users/display-name";
 import { localDateTime, localTime, relativeDay } from "./local-time";
 import { type RenderedMessage, renderMessage } from "./message";
 
@@ -124,7 +125,7 @@ function noticeWording(input: NoticeInput, when: string): Omit<CardWording, "sub
  */
 export function reminderTemplateVariables(input: AppointmentMessageInput): Record<string, string> {
   return {
-    "1": singleLine(input.recipient.name) || "there",
+    "1": inertText(input.recipient.name) || "there",
     "2": displayName(input.otherParty),
     "3": localDateTime(input.startsAt, input.recipient.timezone),
     "4": input.meetingUrl,
@@ -156,7 +157,7 @@ function renderAppointmentCard(input: AppointmentMessageInput, wording: CardWord
 }
 
 function appointmentDetails(input: AppointmentMessageInput, whenLines: string[]): string[] {
-  const service = input.serviceName ? singleLine(input.serviceName) : "";
+  const service = input.serviceName ? inertText(input.serviceName) : "";
   return [
     ...whenLines,
     `With: ${displayName(input.otherParty)}`,
@@ -166,21 +167,31 @@ function appointmentDetails(input: AppointmentMessageInput, whenLines: string[])
 }
 
 function greeting(recipient: MessageParty): string {
-  const name = singleLine(recipient.name);
+  const name = inertText(recipient.name);
   return name ? `Hi ${name},` : "Hi,";
 }
 
 /** The name a party goes by in the other's messages; a stored "Dr." prefix is not doubled. */
 export function displayName(party: MessageParty): string {
-  const name = singleLine(party.name);
+  const name = inertText(party.name);
   if (party.role === "patient") return name || "your patient";
   const withoutTitle = name.replace(/^dr\.?\s+/i, "");
   return withoutTitle ? `Dr. ${withoutTitle}` : "your psychologist";
 }
 
-/** Names arrive from another system; a line break in one must not forge lines in a message. */
-function singleLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
+/**
+ * Names (and the service name) are data in a message, never its layout or its links: whoever
+ * typed them must not be able to add a line or a link that reads as ours. So each is cleaned again
+ * (rows stored before names were cleaned on entry), which leaves one line; then every dot or
+ * colon directly followed by a non-space gets a space after it, so no WhatsApp or email client
+ * finds a scheme, a host or an address to link: "https://evil.example/x" reads
+ * "https: //evil. example/x". Full-width and ideographic dots count too, since linkifiers accept
+ * them in host names. The only link in a message is the join link we put there.
+ *
+ * @example inertText("Join here: https://evil.example/x") // "Join here: https: //evil. example/x"
+ */
+export function inertText(text: string): string {
+  return cleanDisplayName(text).replace(/([.:\u3002\uFF0E\uFF61])(?=\S)/gu, "$1 ");
 }
 
 /** "1 Hour", "15 Minutes", "1 Hour 30 Minutes": the countdown in a reminder's title. */

@@ -5,18 +5,28 @@ import { sendWhatsApp, type WhatsAppMessage, whatsAppMessageForm } from "../prov
 import type { OutgoingMessage } from "./compose";
 import { addToOutbox } from "./outbox";
 
-/** Sends one composed message on its channel; `reminderId` names it in the outbox. */
-export type Deliver = (message: OutgoingMessage, reminderId: number, now: number) => Promise<SendResult>;
+/**
+ * What became of one message: a provider's answer, or `not_configured` when its channel has no
+ * provider and no local outbox (nothing was sent, nothing kept).
+ */
+export type DeliveryResult = SendResult | { ok: false; skipped: "not_configured" };
 
-type ChannelSender<M> = (message: M, reminderId: number, now: number) => Promise<SendResult>;
+/** Sends one composed message on its channel; `reminderId` names it in the outbox. */
+export type Deliver = (message: OutgoingMessage, reminderId: number, now: number) => Promise<DeliveryResult>;
+
+type ChannelSender<M> = (message: M, reminderId: number, now: number) => Promise<DeliveryResult>;
+
+const notConfigured = async (): Promise<DeliveryResult> => ({ ok: false, skipped: "not_configured" });
 
 /** The path Twilio reports WhatsApp delivery to (webhooks/). */
 export const twilioMessagesWebhookPath = "/api/webhooks/twilio/messages";
 
 /**
  * Each channel's sender from configuration: Twilio for WhatsApp once TWILIO_ACCOUNT_SID is set,
- * Postmark for email once EMAIL_API_KEY is set, and otherwise the local outbox, so local
- * development runs the whole flow without sending anything.
+ * Postmark for email once EMAIL_API_KEY is set. Otherwise, with LOCAL_OUTBOX, the local outbox,
+ * so local development runs the whole flow without sending anything; without it, nothing: the
+ * outbox holds names, times, addresses and join links, which a deployment that merely lacks
+ * credentials must not quietly collect and mark sent.
  */
 export function deliveryFor(config: Config, db: D1Database): Deliver {
   const whatsapp = whatsAppDelivery(config, db);
@@ -30,6 +40,7 @@ function whatsAppDelivery(config: Config, db: D1Database): ChannelSender<WhatsAp
   const statusCallbackUrl = `${config.publicBaseUrl}${twilioMessagesWebhookPath}`;
   switch (setup.state) {
     case "not_configured": {
+      if (!config.localOutbox) return notConfigured;
       const settings = { from: config.twilio.whatsappFrom ?? "", statusCallbackUrl };
       return (message, reminderId, now) =>
         toOutbox(
@@ -60,6 +71,7 @@ function emailDelivery(config: Config, db: D1Database): ChannelSender<EmailMessa
   const settings = { from: config.email.from };
   const serverToken = config.email.apiKey;
   if (!serverToken) {
+    if (!config.localOutbox) return notConfigured;
     return (message, reminderId, now) =>
       toOutbox(
         db,
@@ -77,6 +89,6 @@ function emailDelivery(config: Config, db: D1Database): ChannelSender<EmailMessa
   return (message) => sendPostmarkEmail({ baseUrl: config.email.apiBaseUrl, serverToken }, settings, message);
 }
 
-async function toOutbox(db: D1Database, entry: Parameters<typeof addToOutbox>[1], now: number): Promise<SendResult> {
+async function toOutbox(db: D1Database, entry: Parameters<typeof addToOutbox>[1], now: number): Promise<DeliveryResult> {
   return { ok: true, providerMessageId: `outbox-${await addToOutbox(db, entry, now)}` };
 }

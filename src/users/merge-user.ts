@@ -1,4 +1,5 @@
 import type { Role } from "../base/caller";
+import { cleanDisplayName } from "./display-name";
 import type { UserRow, UserWrite } from "./queries";
 import type { OwnProfileInput, SyncedUserInput } from "./schemas";
 
@@ -20,7 +21,8 @@ export function mergeUser(
     id: identity.id,
     email: identity.email,
     role: identity.role,
-    name: input.name ?? existing?.name ?? identity.name ?? "",
+    // A JWT's `name` enters here, unvalidated by any schema of ours: it is cleaned like any other.
+    name: input.name ?? existing?.name ?? cleanDisplayName(identity.name ?? ""),
     phone: input.phone === undefined ? (existing?.phone ?? null) : input.phone,
     timezone: input.timezone ?? existing?.timezone ?? defaultTimezone,
     whatsapp_opt_in: flag(input.whatsapp_opt_in, existing?.whatsapp_opt_in, false),

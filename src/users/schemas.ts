@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { pathIdSchema, roles } from "../base/caller";
 import { isValidTimeZone } from "../time/zoned";
+import { cleanDisplayName } from "./display-name";
 
 export const phoneSchema = z
   .string()
@@ -13,8 +14,16 @@ export const timezoneSchema = z
   .refine(isValidTimeZone, "Unknown time zone; use an IANA name such as Europe/London")
   .openapi({ example: "America/New_York" });
 
+/** A name is cleaned once, here where it enters; what is left must still be a name. */
+const displayNameSchema = z
+  .string()
+  .max(200)
+  .transform(cleanDisplayName)
+  .pipe(z.string().min(1, "Enter a name with visible characters"))
+  .openapi({ example: "Jane Doe" });
+
 const contactFields = {
-  name: z.string().trim().min(1).max(200).optional(),
+  name: displayNameSchema.optional(),
   phone: phoneSchema.optional(),
   timezone: timezoneSchema.optional(),
   whatsapp_opt_in: z.boolean().optional(),

@@ -50,7 +50,13 @@ describe("who sees which appointments", () => {
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     expect((await callJson(`/api/appointments/?date_from=${today}&date_to=${tomorrow}`, { as: drA })).body.count).toBe(2);
     const bad = await callJson(`/api/appointments/?date_from=${inAWeek}&date_to=${today}`, { as: drA });
-    expect(bad).toEqual({ status: 400, body: { error: "The start date is after the end date" } });
+    expect(bad).toEqual({
+      status: 400,
+      body: {
+        error: "The start date is after the end date",
+        details: { date_from: ["Later than date_to"], date_to: ["Earlier than date_from"] },
+      },
+    });
     expect((await callJson("/api/appointments/?date_from=2026-02-30", { as: drA })).body.details).toHaveProperty("date_from");
   });
 

@@ -56,6 +56,14 @@ describe("parseConfig", () => {
     expect(parseConfig({ ...minimal, JWT_MAX_AGE_SECONDS: "3600" }).jwt.maxAgeSeconds).toBe(3600);
   });
 
+  it("keeps the local outbox off unless LOCAL_OUTBOX is exactly true", () => {
+    expect(parseConfig(minimal).localOutbox).toBe(false);
+    expect(parseConfig({ ...minimal, LOCAL_OUTBOX: " " }).localOutbox).toBe(false);
+    expect(parseConfig({ ...minimal, LOCAL_OUTBOX: "false" }).localOutbox).toBe(false);
+    expect(parseConfig({ ...minimal, LOCAL_OUTBOX: "true" }).localOutbox).toBe(true);
+    expect(problemsOf({ LOCAL_OUTBOX: "yes" })).toEqual(["LOCAL_OUTBOX must be true, false or empty"]);
+  });
+
   it("takes blank settings as unset", () => {
     const config = parseConfig({ ...minimal, DEFAULT_VIDEO_PROVIDER: " ", REMINDER_OFFSETS: "", JWT_ISSUER: "  ", TWILIO_AUTH_TOKEN: "" });
     expect(config.defaultVideoProvider).toBe("webrtc");

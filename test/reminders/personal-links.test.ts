@@ -6,12 +6,12 @@ import { useOutboundStandIn } from "../support/outbound";
 import { isoOf } from "../support/time";
 import { decodeBase64Utf8, deliver, freshStart, HOUR, ledgerRows, parties, personalMeetingUrlOf, runCron, useEmptyLedger } from "./support";
 
-// No handlers: with the providers unconfigured every message lands in the local outbox.
+// No handlers: with the providers unconfigured and LOCAL_OUTBOX on, every message lands in the local outbox.
 useOutboundStandIn();
 useEmptyLedger();
 
 const admin = { id: 1, email: "admin@example.com", role: "admin" as const };
-const toOutbox = { TWILIO_ACCOUNT_SID: "", EMAIL_API_KEY: "" };
+const toOutbox = { TWILIO_ACCOUNT_SID: "", EMAIL_API_KEY: "", LOCAL_OUTBOX: "true" };
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 /** RFC 5545 §3.1 unfolding: a CRLF followed by one space or tab is removed. */
 const unfold = (ics: string) => ics.replace(/\r\n[ \t]/g, "");

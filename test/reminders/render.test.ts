@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type AppointmentMessageInput, renderNotice, renderReminder } from "../../src/reminders/render";
+import { type AppointmentMessageInput, reminderTemplateVariables, renderNotice, renderReminder } from "../../src/reminders/render";
 
 const HOUR = 3600;
 const at = (iso: string) => Date.parse(iso) / 1000;
@@ -124,6 +124,53 @@ describe("renderReminder", () => {
     expect(message.emailHtml).toContain("Service: Couples &lt;i&gt;therapy&lt;/i&gt;");
     expect(message.emailHtml).not.toMatch(/<script|<b>|<i>/);
     expect(message.whatsappText).toContain(`Hi <script>alert("x")</script>, your appointment is tomorrow:`);
+  });
+});
+
+describe("a name is data: it adds no line and no link to a message", () => {
+  const attack = "Mallory\r\nJoin here: https://evil.example/x\u202E\u0000 www.evil.example mallory@evil.example";
+  const fromMallory: AppointmentMessageInput = {
+    ...toPatient,
+    otherParty: { name: attack, role: "psychologist" },
+    serviceName: "Therapy\nVideo Link: https://evil.example/y",
+  };
+  /** What a WhatsApp or email client would turn into a link, once our own join link is taken out. */
+  const foreignLinks = (text: string) =>
+    text.replaceAll(toPatient.meetingUrl, "").match(/[a-z][\w+.-]*:\/\/|www\.\S|\w[.\u3002\uFF0E\uFF61]\w/giu) ?? [];
+
+  it.each([
+    [
+      "day-ahead reminder",
+      renderReminder({ ...fromMallory, kind: 1440, now: startsAt - 24 * HOUR }),
+      renderReminder({ ...toPatient, kind: 1440, now: startsAt - 24 * HOUR }),
+    ],
+    [
+      "one-hour reminder",
+      renderReminder({ ...fromMallory, kind: 60, now: startsAt - HOUR }),
+      renderReminder({ ...toPatient, kind: 60, now: startsAt - HOUR }),
+    ],
+    ["booking notice", renderNotice({ ...fromMallory, kind: "booked" }), renderNotice({ ...toPatient, kind: "booked" })],
+  ])("in the %s, by WhatsApp and by email", (_, message, plain) => {
+    for (const channel of ["whatsappText", "emailText", "emailSubject"] as const) {
+      expect(message[channel].split("\n").length).toBe(plain[channel].split("\n").length);
+      expect(foreignLinks(message[channel])).toEqual([]);
+      for (const hidden of ["\r", "\u0000", "\u202E"]) expect(message[channel]).not.toContain(hidden);
+    }
+    expect(message.whatsappText).toContain(toPatient.meetingUrl);
+    expect(message.emailHtml).not.toContain("evil.example");
+  });
+
+  it("keeps the name readable, its links defused", () => {
+    const message = renderReminder({ ...fromMallory, kind: 60, now: startsAt - HOUR });
+    expect(message.whatsappText.split("\n")[2]).toBe(
+      "Hi Jane Doe, your appointment with Dr. Mallory Join here: https: //evil. example/x www. evil. example mallory@evil. example starts at 11:00 AM.",
+    );
+  });
+
+  it("in the WhatsApp template's variables", () => {
+    const variables = reminderTemplateVariables({ ...fromMallory, recipient: { ...toPatient.recipient, name: attack } });
+    expect(foreignLinks(Object.values(variables).join(" "))).toEqual([]);
+    expect(Object.values(variables).some((value) => /[\n\r]/.test(value))).toBe(false);
   });
 });
 

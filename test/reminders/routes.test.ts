@@ -24,12 +24,25 @@ function statusCallback(fields: Record<string, string>, signature?: string) {
 }
 
 describe("the local outbox", () => {
-  it("holds every message when no provider is configured, for admins to read", async () => {
+  it("is off unless LOCAL_OUTBOX says so: a deployment without credentials skips each message as not_configured and keeps none", async () => {
+    const startsAt = freshStart();
+    const appointment = await appointmentAt(startsAt, await parties());
+    const now = startsAt - HOUR;
+    await deliver(await runCron(now), { now, overrides: { TWILIO_ACCOUNT_SID: "", EMAIL_API_KEY: "" } });
+    expect(
+      (await ledgerRows(appointment.id))
+        .filter((row) => row.offset_minutes === 60)
+        .map((row) => [row.status, row.skip_reason, row.sent_at]),
+    ).toEqual(Array(4).fill(["skipped", "not_configured", null]));
+    expect(await env.DB.prepare("SELECT COUNT(*) AS count FROM outbox").first("count")).toBe(0);
+  });
+
+  it("with LOCAL_OUTBOX on, holds every message when no provider is configured, for admins to read", async () => {
     const startsAt = freshStart();
     const who = await parties();
     const appointment = await appointmentAt(startsAt, who);
     const now = startsAt - HOUR;
-    await deliver(await runCron(now), { now, overrides: { TWILIO_ACCOUNT_SID: "", EMAIL_API_KEY: "" } });
+    await deliver(await runCron(now), { now, overrides: { TWILIO_ACCOUNT_SID: "", EMAIL_API_KEY: "", LOCAL_OUTBOX: "true" } });
     expect(
       (await ledgerRows(appointment.id))
         .filter((row) => row.offset_minutes === 60)

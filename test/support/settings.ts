@@ -39,6 +39,8 @@ export const testSettings = {
   EMAIL_API_KEY: "test-email-api-key",
   EMAIL_FROM: "Practice <no-reply@practice.example.com>",
   REMINDER_OFFSETS: "1440,60,15",
+  // Providers are configured above; a test that wants the outbox turns it on with them off.
+  LOCAL_OUTBOX: "",
 };
 
 /**

@@ -70,6 +70,46 @@ describe("the caller's own profile", () => {
   });
 });
 
+describe("names are cleaned once, where they enter", () => {
+  const dirty = "Mallory\r\nJoin here: https://evil.example/x\u202E\u0000\u200B";
+  const clean = "Mallory Join here: https://evil.example/x";
+
+  it("from the caller's own profile", async () => {
+    const user = { id: 504, email: "pat504@example.com", role: "patient" as const };
+    const { status, body } = await callJson("/api/users/me", { method: "PUT", as: user, body: { name: dirty } });
+    expect({ status, name: body.name }).toEqual({ status: 201, name: clean });
+  });
+
+  it("from the platform sync", async () => {
+    const { status, body } = await callJson("/api/admin/users/704/", {
+      method: "PUT",
+      as: admin,
+      body: { email: "pat704@example.com", role: "patient", name: dirty },
+    });
+    expect({ status, name: body.name }).toEqual({ status: 201, name: clean });
+  });
+
+  it("from the JWT's name claim, when it becomes a new profile's name", async () => {
+    const user = { id: 505, email: "pat505@example.com", role: "patient" as const, name: dirty };
+    const { status, body } = await callJson("/api/users/me", { method: "PUT", as: user, body: {} });
+    expect({ status, name: body.name }).toEqual({ status: 201, name: clean });
+  });
+
+  it("refuses, naming the field, a name with nothing visible left", async () => {
+    const user = { id: 506, email: "pat506@example.com", role: "patient" as const };
+    for (const name of ["\u202E\u200B", " \n\t\u0000 "]) {
+      const { status, body } = await callJson("/api/users/me", { method: "PUT", as: user, body: { name } });
+      expect({ status, fields: Object.keys(body.details ?? {}) }).toEqual({ status: 400, fields: ["name"] });
+    }
+    const sync = await callJson("/api/admin/users/707/", {
+      method: "PUT",
+      as: admin,
+      body: { email: "a707@example.com", role: "patient", name: "\u2066\u2069" },
+    });
+    expect({ status: sync.status, fields: Object.keys(sync.body.details ?? {}) }).toEqual({ status: 400, fields: ["name"] });
+  });
+});
+
 describe("PUT /api/admin/users/<id>/ (platform sync)", () => {
   it("creates, then updates, a user with every synced field", async () => {
     const first = await callJson("/api/admin/users/700/", {

@@ -5,7 +5,7 @@ import { testSettingsEnvFile } from "../../support/settings";
 
 // Outbound provider hosts point at a closed local port: anything the Worker tries to send fails
 // at once instead of waiting on DNS. With no WhatsApp sender and no email key, notices go to the
-// local outbox and nothing leaves.
+// local outbox (on, as in local development) and nothing leaves.
 const unreachable = "http://127.0.0.1:9";
 const browserTestSettings = {
   MEETING_BASE_URL: "",
@@ -14,6 +14,7 @@ const browserTestSettings = {
   EMAIL_API_BASE_URL: unreachable,
   TWILIO_WHATSAPP_FROM: "",
   EMAIL_API_KEY: "",
+  LOCAL_OUTBOX: "true",
 };
 
 export type StartedWorker = {
