@@ -11,7 +11,7 @@ import { roomSocketRequest } from "../rooms/socket-requests";
 import { videoCallForCaller } from "./video-calls/access";
 import { requireWebSocketUpgrade, upgradedTo, webSocketUpgradeResponses } from "./websocket-upgrade";
 
-const namedOnly = "With VIDEO_IDENTITY_MODE=opaque, whose identity says nothing about the party: who it is, from this service's data.";
+const namedOnly = "Sent with VIDEO_IDENTITY_MODE=opaque, where identities say nothing about the party; read from this service's own data.";
 
 export const roomStatusSchema = z
   .object({
