@@ -33,6 +33,12 @@ export interface Config {
    * neither kind of token passes for the other). Empty when neither is set.
    */
   sessionLinkSecret: string;
+  /**
+   * How video providers name a party: `email` (`<id>-<email>`, which front ends parse) or
+   * `opaque` (an HMAC of the user id under `key`, derived from SESSION_LINK_SECRET or JWT_SECRET),
+   * so no email reaches the vendor.
+   */
+  videoIdentity: VideoIdentity;
   /** Origins of practices' own front ends that may call the API from a browser. */
   corsAllowedOrigins: readonly string[];
   /**
@@ -70,6 +76,8 @@ export interface Config {
   /** Cloudflare Realtime TURN for the built-in provider; not configured, browsers use STUN only. */
   turn: { apiBaseUrl: string; key: Credentials<{ keyId: string; apiToken: string }> };
 }
+
+export type VideoIdentity = { mode: "email" } | { mode: "opaque"; key: string };
 
 /** Settings are strings; unset ones arrive empty. Blank counts as unset. */
 type Settings = Partial<Record<keyof Env, unknown>>;
@@ -138,6 +146,8 @@ export function parseConfig(env: Settings): Config {
   if (localOutbox !== "true" && localOutbox !== "false") problems.push("LOCAL_OUTBOX must be true, false or empty");
   const timezone = text("DEFAULT_TIMEZONE") ?? "UTC";
   if (!isValidTimeZone(timezone)) problems.push("DEFAULT_TIMEZONE must be an IANA time zone such as Europe/London");
+  const videoIdentity = videoIdentityOf(text("VIDEO_IDENTITY_MODE"), text("SESSION_LINK_SECRET") ?? text("JWT_SECRET"));
+  if ("invalid" in videoIdentity) problems.push(videoIdentity.invalid);
   const config: Config = {
     publicBaseUrl,
     meetingBaseUrl: url("MEETING_BASE_URL", publicBaseUrl || undefined),
@@ -152,6 +162,7 @@ export function parseConfig(env: Settings): Config {
       maxAgeSeconds: Number(maxAge),
     },
     sessionLinkSecret: text("SESSION_LINK_SECRET") ?? (text("JWT_SECRET") ? `session-links:${text("JWT_SECRET")}` : ""),
+    videoIdentity: "invalid" in videoIdentity ? { mode: "email" } : videoIdentity,
     corsAllowedOrigins: origins,
     localOutbox: localOutbox === "true",
     twilio: {
@@ -277,6 +288,18 @@ function roomMaxParticipants(setting: string | undefined): number | Invalid {
   return Number.isInteger(count) && count >= 2 && count <= 50
     ? count
     : { invalid: "TWILIO_ROOM_MAX_PARTICIPANTS must be a whole number from 2 to 50" };
+}
+
+/**
+ * `email` unless set. The opaque key is its own derivation of the secret (a different HMAC key
+ * from the session links'), so an identity never doubles as any other MAC.
+ */
+function videoIdentityOf(mode: string | undefined, secret: string | undefined): VideoIdentity | Invalid {
+  if (mode === undefined || mode === "email") return { mode: "email" };
+  if (mode !== "opaque") return { invalid: "VIDEO_IDENTITY_MODE must be email or opaque" };
+  if (secret === undefined)
+    return { invalid: "VIDEO_IDENTITY_MODE=opaque needs SESSION_LINK_SECRET or JWT_SECRET to derive identities from" };
+  return { mode: "opaque", key: `video-identities:${secret}` };
 }
 
 /** `scheme://host[:port]` and nothing more: what a browser sends as `Origin`. */

@@ -5,10 +5,13 @@ import { appointmentIdParamSchema } from "../appointments/schemas";
 import { authedRoute } from "../auth/route-access";
 import { badRequest, notFound } from "../base/errors";
 import { createRouter, errorResponses, jsonResponse } from "../base/router";
+import { roomCast } from "../rooms/room-cast";
 import { roomStub } from "../rooms/room-stub";
 import { roomSocketRequest } from "../rooms/socket-requests";
 import { videoCallForCaller } from "./video-calls/access";
 import { requireWebSocketUpgrade, upgradedTo, webSocketUpgradeResponses } from "./websocket-upgrade";
+
+const namedOnly = "Sent with VIDEO_IDENTITY_MODE=opaque, where identities say nothing about the party; read from this service's own data.";
 
 export const roomStatusSchema = z
   .object({
@@ -20,6 +23,12 @@ export const roomStatusSchema = z
       z.object({
         sid: z.string(),
         identity: z.string(),
+        user_id: z.number().int().optional().openapi({ description: namedOnly }),
+        side: z.enum(["psychologist", "patient"]).optional().openapi({ description: namedOnly }),
+        name: z
+          .string()
+          .optional()
+          .openapi({ description: `The party's display name. ${namedOnly}` }),
         status: z.enum(["connected", "disconnected"]),
         duration: z.number().int().openapi({ description: "Connected seconds, the current spell included" }),
         connected_at: z.string().nullable(),
@@ -68,14 +77,17 @@ const eventsRoute = authedRoute({
 /** The live status and events of an appointment's video room, read from its room object. */
 export const roomRoutes = createRouter()
   .openapi(twilioStatusRoute, async (c) => {
-    const room = roomOf(await appointmentForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: false }));
-    return c.json(await roomStub(c.env, room.roomName).status(room), 200);
+    const appointment = await appointmentForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: false });
+    const room = roomOf(appointment);
+    return c.json(await roomStub(c.env, room.roomName).status(room, await roomCast(c.get("config"), appointment)), 200);
   })
   .openapi(agoraStatusRoute, async (c) => {
-    const room = roomOf(
-      await videoCallForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: false, notFound: "Appointment not found" }),
-    );
-    return c.json(await roomStub(c.env, room.roomName).status(room), 200);
+    const call = await videoCallForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), {
+      admins: false,
+      notFound: "Appointment not found",
+    });
+    const room = roomOf(call);
+    return c.json(await roomStub(c.env, room.roomName).status(room, await roomCast(c.get("config"), call)), 200);
   })
   .openapi(eventsRoute, async (c) => {
     requireWebSocketUpgrade(c.req.raw);
@@ -86,7 +98,10 @@ export const roomRoutes = createRouter()
     if (appointment.status === "cancelled") throw badRequest("This appointment has been cancelled");
     const room = roomOf(appointment);
     const holder = { ...room, userId: caller.id, checkedAt, expiresAt: caller.expiresAt * 1000 };
-    return upgradedTo(c.req.raw, await roomStub(c.env, room.roomName).fetch(roomSocketRequest({ kind: "events", holder })));
+    const stub = roomStub(c.env, room.roomName);
+    const cast = await roomCast(c.get("config"), appointment);
+    if (cast) await stub.rememberCast(cast);
+    return upgradedTo(c.req.raw, await stub.fetch(roomSocketRequest({ kind: "events", holder })));
   });
 
 function roomOf(appointment: Pick<AppointmentRow, "id" | "video_room_id">) {

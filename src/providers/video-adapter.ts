@@ -14,6 +14,8 @@ export interface VideoProviderAdapter<C extends Connection = Connection> {
    * Throws a 500 naming what is missing when the provider is not configured.
    */
   admit(config: Config, admission: Admission): Promise<C>;
+  /** How the provider names the party in its room events: what `admit` hands out as its identity. */
+  identity(config: Config, party: Admission["party"]): Promise<string>;
   /**
    * The provider's room webhook: where it calls, and how a delivery becomes a room event. None
    * for the built-in provider, whose room events come from its own signalling.

@@ -34,6 +34,7 @@ import {
   withRevocation,
 } from "./revocations";
 import { emptyRoomTimeoutEvent, nextAlarmAt } from "./room-alarm";
+import type { RoomCast } from "./room-cast";
 import { applyRoomEvent, emptyRoomState, type RoomChange, type RoomState, reconcileParticipants } from "./room-state";
 import { type AppointmentRoomStatus, appointmentRoomStatus } from "./room-status-view";
 import type { Delivery, RoomRef } from "./room-stub";
@@ -51,7 +52,7 @@ import { endSocket, type SocketEndCause } from "./socket-ends";
 import { type SocketHolder, socketRequestFromUrl } from "./socket-requests";
 
 /** Storage keys (SQLite-backed KV); each value is written whole, in the same step as the others. */
-const keys = { ref: "ref", state: "state", sync: "appointment-sync", revocations: "revocations" } as const;
+const keys = { ref: "ref", state: "state", sync: "appointment-sync", revocations: "revocations", cast: "cast" } as const;
 
 type Watched = Omit<RoomRef, "provider">;
 
@@ -69,6 +70,8 @@ export class RoomObject extends DurableObject<Env> {
   private sync: AppointmentSync;
   private syncing: Promise<void> | undefined;
   private revocations: Revocations;
+  /** Who the parties are, kept for live events when identities are opaque (see `rememberCast`). */
+  private cast: RoomCast | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -76,6 +79,7 @@ export class RoomObject extends DurableObject<Env> {
     this.state = ctx.storage.kv.get<RoomState>(keys.state) ?? emptyRoomState();
     this.sync = ctx.storage.kv.get<AppointmentSync>(keys.sync) ?? {};
     this.revocations = ctx.storage.kv.get<Revocations>(keys.revocations) ?? noRevocations;
+    this.cast = ctx.storage.kv.get<RoomCast>(keys.cast);
     // Keep-alive pings are answered without waking a hibernating object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -102,8 +106,19 @@ export class RoomObject extends DurableObject<Env> {
     return "applied";
   }
 
-  status(room: Watched): AppointmentRoomStatus {
-    return appointmentRoomStatus(room, this.state, Date.now());
+  /** The room's status; a `cast` names the participants it knows (opaque identities). */
+  status(room: Watched, cast?: RoomCast): AppointmentRoomStatus {
+    return appointmentRoomStatus(room, this.state, Date.now(), cast);
+  }
+
+  /**
+   * Keeps the parties the Worker read from D1 (see `roomCast`), so live events name them: the
+   * Worker decides the identity mode, as it does for tokens, and this object only matches.
+   */
+  rememberCast(cast: RoomCast): void {
+    if (JSON.stringify(cast) === JSON.stringify(this.cast)) return;
+    this.cast = cast;
+    this.ctx.storage.kv.put(keys.cast, cast);
   }
 
   /**
@@ -139,7 +154,7 @@ export class RoomObject extends DurableObject<Env> {
       return this.openSignalling({ ...socket.holder, closesAt: socket.closesAt, connectionId: crypto.randomUUID() });
     const tooMany = eventsSocketCapRefusal(openEventsSockets(this.ctx), socket.holder.userId);
     if (tooMany) return Response.json({ error: tooMany }, { status: 429 });
-    const client = acceptEventsSocket(this.ctx, socket.holder, statusMessage(this.status(socket.holder)));
+    const client = acceptEventsSocket(this.ctx, socket.holder, statusMessage(this.status(socket.holder, this.cast)));
     await this.scheduleAlarm();
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -159,7 +174,7 @@ export class RoomObject extends DurableObject<Env> {
     }
     const holder = ws.deserializeAttachment() as SocketHolder;
     if (Date.now() >= holder.expiresAt) return endSocket(ws, "expired");
-    if (message === "status") ws.send(JSON.stringify(statusMessage(this.status(holder))));
+    if (message === "status") ws.send(JSON.stringify(statusMessage(this.status(holder, this.cast))));
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -270,7 +285,10 @@ export class RoomObject extends DurableObject<Env> {
     this.state = state;
     this.ctx.storage.kv.put(keys.state, state);
     this.saveSync(withPendingUpdate(this.sync, state));
-    broadcastToEventsSockets(this.ctx, changes.map(changeMessage));
+    broadcastToEventsSockets(
+      this.ctx,
+      changes.map((change) => changeMessage(change, this.cast)),
+    );
     await this.scheduleAlarm();
     if (this.sync.pending) {
       await this.syncAppointment();

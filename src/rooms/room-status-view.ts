@@ -1,5 +1,6 @@
 import { isoOrNull } from "../time/iso";
 import { compareText, type ParticipantStatus } from "./participant-timeline";
+import { type CastMember, castMemberOf, type RoomCast } from "./room-cast";
 import type { RoomState, RoomStatus } from "./room-state";
 
 /** The body of the room status endpoint. Durations are whole seconds; times ISO 8601 UTC. */
@@ -9,13 +10,15 @@ export interface RoomStatusView {
   /** Participants connected now. */
   participants_count: number;
   /** Everyone who has been in the room, in the order they last connected. */
-  participants: Array<{
-    sid: string;
-    identity: string;
-    status: ParticipantStatus;
-    duration: number;
-    connected_at: string | null;
-  }>;
+  participants: Array<
+    {
+      sid: string;
+      identity: string;
+      status: ParticipantStatus;
+      duration: number;
+      connected_at: string | null;
+    } & Partial<Omit<CastMember, "identity">>
+  >;
   /** From creation to the end, or to `now` while the room is live; null before it is known. */
   duration: number | null;
   created_at: string | null;
@@ -23,9 +26,10 @@ export interface RoomStatusView {
 
 /**
  * The status endpoint's body at `now` (epoch ms). Stored durations cover ended spells only, so
- * the open spell of each connected participant, and a live room's own age, are added here.
+ * the open spell of each connected participant, and a live room's own age, are added here. With
+ * a `cast` (opaque identities), each participant it knows is named from our own data.
  */
-export function roomStatusView(state: RoomState, now: number): RoomStatusView {
+export function roomStatusView(state: RoomState, now: number, cast?: RoomCast): RoomStatusView {
   const participants = [...state.participants]
     .sort((a, b) => (a.connectedAt ?? Infinity) - (b.connectedAt ?? Infinity) || compareText(a.key, b.key))
     .map((participant) => {
@@ -33,6 +37,7 @@ export function roomStatusView(state: RoomState, now: number): RoomStatusView {
       return {
         sid: participant.key,
         identity: participant.identity,
+        ...castMemberOf(cast, participant.identity),
         status: participant.status,
         duration: wholeSeconds(participant.connectedMs + openMs),
         connected_at: isoOrNull(toSeconds(participant.connectedAt)),
@@ -60,6 +65,7 @@ export function appointmentRoomStatus(
   room: { roomName: string; appointmentId: number },
   state: RoomState,
   now: number,
+  cast?: RoomCast,
 ): AppointmentRoomStatus {
-  return { room_name: room.roomName, ...roomStatusView(state, now), appointment_id: room.appointmentId };
+  return { room_name: room.roomName, ...roomStatusView(state, now, cast), appointment_id: room.appointmentId };
 }

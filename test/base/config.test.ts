@@ -64,6 +64,16 @@ describe("parseConfig", () => {
     expect(problemsOf({ LOCAL_OUTBOX: "yes" })).toEqual(["LOCAL_OUTBOX must be true, false or empty"]);
   });
 
+  it("names video parties by email unless opaque is asked for, and refuses any other VIDEO_IDENTITY_MODE", () => {
+    expect(parseConfig(minimal).videoIdentity).toEqual({ mode: "email" });
+    expect(parseConfig({ ...minimal, JWT_SECRET: "j".repeat(32), VIDEO_IDENTITY_MODE: "opaque" }).videoIdentity.mode).toBe("opaque");
+    expect(problemsOf({ VIDEO_IDENTITY_MODE: "hashed" })).toEqual(["VIDEO_IDENTITY_MODE must be email or opaque"]);
+    // Without a secret there is nothing to key the HMAC with: fail, never fall back to emails.
+    expect(problemsOf({ VIDEO_IDENTITY_MODE: "opaque" })).toEqual([
+      "VIDEO_IDENTITY_MODE=opaque needs SESSION_LINK_SECRET or JWT_SECRET to derive identities from",
+    ]);
+  });
+
   it("takes blank settings as unset", () => {
     const config = parseConfig({ ...minimal, DEFAULT_VIDEO_PROVIDER: " ", REMINDER_OFFSETS: "", JWT_ISSUER: "  ", TWILIO_AUTH_TOKEN: "" });
     expect(config.defaultVideoProvider).toBe("webrtc");

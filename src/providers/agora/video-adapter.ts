@@ -27,6 +27,9 @@ export const agoraVideo: VideoProviderAdapter<AgoraConnection> = {
     return { provider: "agora", appId, channel: roomName, token, uid: party.id, expiresAt };
   },
 
+  // NCS events name the uid, which is the user id.
+  identity: async (_config, party) => String(party.id),
+
   /** Bans the channel (or the one party's uid in it) until the room closes: tokens issued before cannot join again. */
   async revoke(config, { roomName, userId, until, now }) {
     if (config.agora.rest.state === "not_configured" || config.agora.tokens.state !== "configured") return "not_configured";

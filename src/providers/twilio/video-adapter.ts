@@ -2,14 +2,10 @@ import { configured } from "../../base/config";
 import { badRequest } from "../../base/errors";
 import { buildingToken, type TwilioConnection, type VideoProviderAdapter } from "../video-adapter";
 import { buildTwilioAccessToken } from "./access-token";
+import { twilioIdentity } from "./identity";
 import { twilioRoomEvent } from "./room-events";
 import { completeRoom, listConnectedParticipants } from "./rooms-client";
 import { verifiedTwilioForm } from "./webhook-request";
-
-/** `twilioIdentity(201, "pat@example.com")` → `"201-pat@example.com"`: unique per user, readable in Twilio's console. */
-export function twilioIdentity(userId: number, email: string): string {
-  return `${userId}-${email}`;
-}
 
 /** Where Twilio posts room status callbacks (rooms are created with it as their StatusCallback). */
 export const twilioVideoWebhookPath = "/api/webhooks/twilio/video";
@@ -18,12 +14,14 @@ export const twilioVideoWebhookPath = "/api/webhooks/twilio/video";
 export const twilioVideo: VideoProviderAdapter<TwilioConnection> = {
   async admit(config, { roomName, party, expiresAt, now }) {
     const { accountSid, apiKeySid, apiKeySecret } = configured(config.twilio.video, "Failed to generate access token");
-    const identity = twilioIdentity(party.id, party.email);
+    const identity = await twilioIdentity(config.videoIdentity, party);
     const { token } = await buildingToken(() =>
       buildTwilioAccessToken({ accountSid, apiKeySid, apiKeySecret, identity, room: roomName, ttlSeconds: expiresAt - now, now }),
     );
     return { provider: "twilio", roomName, token, identity, expiresAt };
   },
+
+  identity: (config, party) => twilioIdentity(config.videoIdentity, party),
 
   webhook: {
     path: twilioVideoWebhookPath,

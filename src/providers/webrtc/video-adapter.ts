@@ -26,6 +26,8 @@ export const webrtcVideo: VideoProviderAdapter<WebRtcConnection> = {
       expiresAt: roomClosesAt,
     };
   },
+
+  identity: async (_config, party) => String(party.id),
 };
 
 /**

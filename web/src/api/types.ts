@@ -100,10 +100,12 @@ export interface RedeemedKey {
 export interface RoomParticipant {
   sid: string;
   identity: string;
+  /** Who the participant is, sent when identities are opaque (VIDEO_IDENTITY_MODE=opaque). */
+  user_id?: number;
   status: "connected" | "disconnected";
 }
 export type LiveMessage =
   | { type: "status"; data: { participants: RoomParticipant[]; status: string } }
   | { type: "call.started" | "call.ended" | "call.cancelled"; at: string }
-  | { type: "participant.joined"; at: string; participant: { sid: string; identity: string } }
-  | { type: "participant.left"; at: string; participant: { sid: string; identity: string; duration: number } };
+  | { type: "participant.joined"; at: string; participant: { sid: string; identity: string; user_id?: number } }
+  | { type: "participant.left"; at: string; participant: { sid: string; identity: string; user_id?: number; duration: number } };
