@@ -14,6 +14,8 @@ export class ApiError extends Error {
     readonly status: ContentfulStatusCode,
     message: string,
     readonly details?: ErrorDetails,
+    /** A short code saying why, for the audit trail, where the message may carry health data (times, names). */
+    readonly reason?: string,
   ) {
     super(message);
     this.name = "ApiError";

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { findAppointmentByRoom } from "../appointments/queries";
+import { recordAudit } from "../audit/record";
 import { configOf } from "../base/config";
 import { errorKind } from "../base/errors";
 import type { RoomEvent } from "../providers/room-event";
@@ -15,6 +16,7 @@ import {
 } from "./appointment-sync";
 import { acceptEventsSocket, broadcastToEventsSockets, endEventsSockets, openEventsSockets } from "./events-sockets";
 import { callCancelledMessage, changeMessage, statusMessage } from "./live-messages";
+import { participantAuditEvents } from "./participant-audit";
 import {
   afterProviderAttempt,
   dueRevocations,
@@ -263,6 +265,7 @@ export class RoomObject extends DurableObject<Env> {
     this.ctx.storage.kv.put(keys.state, state);
     this.saveSync(withPendingUpdate(this.sync, state));
     broadcastToEventsSockets(this.ctx, changes.map(changeMessage));
+    recordAudit(this.env.DB, this.ctx, ...participantAuditEvents(changes, this.ref?.appointmentId ?? null));
     await this.scheduleAlarm();
     if (this.sync.pending) {
       await this.syncAppointment();
