@@ -39,7 +39,7 @@ const auditEventsRoute = authedRoute({
   path: "/api/admin/audit-events/",
   summary: "The audit trail: who did what to which appointment (admin)",
   description: "Ids and outcome codes only, newest first. Every filter given must match. Reading it is itself recorded (`audit.read`).",
-  middleware: [requireRole("admin"), audited("audit.read")] as const,
+  middleware: [audited("audit.read"), requireRole("admin")] as const,
   request: { query: auditQuerySchema },
   responses: { 200: jsonResponse(pageEnvelopeSchema(auditEventSchema), "One page, newest first"), ...errorResponses },
 });

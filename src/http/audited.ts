@@ -21,7 +21,8 @@ export const scopedSession: AuditSubject = (c) => ({ appointmentId: c.get("calle
  * Records the route's request in the audit trail once it has answered: `ok`, or the refusal's
  * code (its status, and the ApiError's `reason` when it has one; never the message, which may
  * name times or other health data). Refusals may be their own action (`token.refused`). The row is
- * written after the answer, through `waitUntil`. Declared after the route's access, so a caller is known.
+ * written after the answer, through `waitUntil`. It runs after the route's access declaration (a caller is known)
+ * and before its role check, so a caller refused for their role is recorded too.
  *
  * @example middleware: [audited({ ok: "token.issued", refused: "token.refused" }, appointmentInPath)] as const
  */

@@ -25,7 +25,7 @@ const outboxRoute = authedRoute({
   method: "get",
   path: "/api/admin/outbox",
   summary: "Messages held in the local outbox (admin; providers not configured)",
-  middleware: [requireRole("admin"), audited("outbox.read")] as const,
+  middleware: [audited("outbox.read"), requireRole("admin")] as const,
   request: { query: z.object(pageQueryFields(50, 200)) },
   responses: { 200: jsonResponse(pageEnvelopeSchema(outboxEntrySchema), "One page, newest first"), ...errorResponses },
 });

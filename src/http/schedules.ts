@@ -26,7 +26,7 @@ function scheduleRoute<Item extends z.ZodType>(role: "psychologist" | "patient",
     path: `/api/appointments/${role}/schedule/` as const,
     summary: `The ${role}'s schedule with join timers`,
     description: `Dates and times are written in the ${role}'s time zone; date filters are read in it too.`,
-    middleware: [requireRole(role), audited("schedule.read")] as const,
+    middleware: [audited("schedule.read"), requireRole(role)] as const,
     request: { query: scheduleQuerySchema },
     responses: { 200: jsonResponse(pageEnvelopeSchema(item), "One page"), ...errorResponses },
   });

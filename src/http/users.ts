@@ -36,7 +36,7 @@ const putSyncedUser = authedRoute({
   method: "put",
   path: "/api/admin/users/{id}/",
   summary: "Sync a user from the platform (admin)",
-  middleware: [requireRole("admin"), audited("user.synced", userInPath)] as const,
+  middleware: [audited("user.synced", userInPath), requireRole("admin")] as const,
   request: { params: userIdParamSchema, body: jsonBody(syncedUserSchema) },
   responses: {
     200: jsonResponse(userSchema, "Updated"),

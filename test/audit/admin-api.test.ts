@@ -75,11 +75,13 @@ describe("GET /api/admin/audit-events/", () => {
     expect(read).toMatchObject({ action: "audit.read", actor_id: admin.id, actor_role: "admin", outcome: "ok" });
   });
 
-  it("refuses everyone but admins with 403, and unknown filters with a 400 naming the field", async () => {
+  it("refuses everyone but admins with 403, recording the attempt, and unknown filters with a 400 naming the field", async () => {
     const admin = await createUser("admin");
     for (const role of ["patient", "psychologist"] as const) {
       const caller = await createUser(role);
       expect(await callJson("/api/admin/audit-events/", { as: caller })).toEqual({ status: 403, body: { error: "Permission denied" } });
+      const [attempt] = await untilStored({ users: [caller.id] }, 1);
+      expect(attempt).toMatchObject({ action: "audit.read", actor_id: caller.id, actor_role: role, outcome: "403" });
     }
     const badAction = await callJson("/api/admin/audit-events/?action=everything", { as: admin });
     expect(badAction.status).toBe(400);

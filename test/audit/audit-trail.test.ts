@@ -26,8 +26,12 @@ describe("the audit trail", () => {
     const who = await parties({ psychologist: { whatsapp_opt_in: false }, patient: { whatsapp_opt_in: false } });
     const { psychologist, patient } = who;
     const users = [admin.id, psychologist.id, patient.id];
+    // Each step's events are written after its answer: wait for them before the next step, so the trail's order is the steps'.
     let stored = 0;
-    const step = async (events: number) => untilStored({ users }, (stored += events));
+    const step = (events: number) => {
+      stored += events;
+      return untilStored({ users }, stored);
+    };
 
     const book = (minutesAhead: number) =>
       callJson("/api/appointments/", {
@@ -50,8 +54,9 @@ describe("the audit trail", () => {
     await deliverNotices(soon.body.id, "booked");
     await step(2);
     expect((await callJson(`/api/appointments/${soon.body.id}/`, { as: patient })).status).toBe(200);
+    await step(1);
     expect((await callJson("/api/appointments/patient/schedule/", { as: patient })).status).toBe(200);
-    await step(2);
+    await step(1);
     const token = await callJson(`/api/appointments/video-token/${soon.body.id}/`, { as: patient });
     expect(token.status).toBe(200);
     await step(1);
