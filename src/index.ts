@@ -1,3 +1,4 @@
+import { pruneAuditEvents } from "./audit/retention";
 import { configOf } from "./base/config";
 import { app } from "./http/app";
 import { forgetExpiredIdempotencyKeys } from "./http/idempotency/idempotency-records";
@@ -10,8 +11,10 @@ export default {
   fetch: app.fetch,
   async scheduled(controller, env) {
     const now = Math.floor(controller.scheduledTime / 1000);
-    await runReminderCron(env, configOf(env), now);
+    const config = configOf(env);
+    await runReminderCron(env, config, now);
     await forgetExpiredIdempotencyKeys(env.DB, now);
+    await pruneAuditEvents(env.DB, config.auditRetentionDays, now);
   },
   queue: (batch, env) => handleReminderQueue(batch, env.DB, configOf(env)),
 } satisfies ExportedHandler<Env>;

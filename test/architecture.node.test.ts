@@ -13,7 +13,7 @@ const layers = [
   ["providers"],
   ["auth", "users"],
   ["appointments"],
-  ["video"],
+  ["video", "audit"],
   ["rooms", "reminders"],
   ["lifecycle"],
   ["webhooks"],

@@ -47,7 +47,7 @@ function staleOrUnavailable(
 ): JsonWebKeyWithKid | undefined {
   if (keys) return match(keys);
   throw new ApiError(503, "The identity provider's signing keys cannot be read right now; try again shortly", undefined, {
-    "Retry-After": String(failureBackoffMs / 1000),
+    headers: { "Retry-After": String(failureBackoffMs / 1000) },
   });
 }
 

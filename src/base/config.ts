@@ -26,6 +26,8 @@ export interface Config {
   defaultVideoProvider: VideoProvider;
   /** Minutes before the start, distinct, largest first. */
   reminderOffsets: readonly number[];
+  /** How long audit events are kept, in days; the cron deletes older ones. */
+  auditRetentionDays: number;
   jwt: { secret: string; issuer?: string; audience?: string; jwksUrl?: string; maxAgeSeconds: number };
   /**
    * Signs personal join links and the session-scoped tokens they are redeemed for:
@@ -144,6 +146,10 @@ export function parseConfig(env: Settings): Config {
   if (!/^\d+$/.test(maxAge) || Number(maxAge) < 60) problems.push("JWT_MAX_AGE_SECONDS must be a whole number of seconds, at least 60");
   const localOutbox = text("LOCAL_OUTBOX") ?? "false";
   if (localOutbox !== "true" && localOutbox !== "false") problems.push("LOCAL_OUTBOX must be true, false or empty");
+  // HIPAA keeps documentation of access to health data for six years.
+  const auditRetention = text("AUDIT_RETENTION_DAYS") ?? String(6 * 365);
+  if (!/^\d+$/.test(auditRetention) || Number(auditRetention) < 1)
+    problems.push("AUDIT_RETENTION_DAYS must be a whole number of days, at least 1");
   const timezone = text("DEFAULT_TIMEZONE") ?? "UTC";
   if (!isValidTimeZone(timezone)) problems.push("DEFAULT_TIMEZONE must be an IANA time zone such as Europe/London");
   const videoIdentity = videoIdentityOf(text("VIDEO_IDENTITY_MODE"), text("SESSION_LINK_SECRET") ?? text("JWT_SECRET"));
@@ -154,6 +160,7 @@ export function parseConfig(env: Settings): Config {
     defaultTimezone: timezone,
     defaultVideoProvider: isVideoProvider(provider) ? provider : "webrtc",
     reminderOffsets: "invalid" in offsets ? [] : offsets,
+    auditRetentionDays: Number(auditRetention),
     jwt: {
       secret: jwtSecret,
       issuer: text("JWT_ISSUER"),

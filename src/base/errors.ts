@@ -14,8 +14,11 @@ export class ApiError extends Error {
     readonly status: ContentfulStatusCode,
     message: string,
     readonly details?: ErrorDetails,
-    /** Headers the answer carries, such as a 429's `Retry-After`. */
-    readonly headers?: Record<string, string>,
+    /**
+     * `headers` the answer carries, such as a 429's `Retry-After`; `reason`, a short code saying
+     * why for the audit trail, where the message may carry health data (times, names).
+     */
+    readonly extra: { headers?: Record<string, string>; reason?: string } = {},
   ) {
     super(message);
     this.name = "ApiError";
@@ -27,7 +30,9 @@ export const unauthorized = (message: string) => new ApiError(401, message);
 export const permissionDenied = () => new ApiError(403, "Permission denied");
 export const notFound = (message: string) => new ApiError(404, message);
 export const tooManyRequests = (retryAfterSeconds: number) =>
-  new ApiError(429, "Too many requests: slow down and try again shortly", undefined, { "Retry-After": String(retryAfterSeconds) });
+  new ApiError(429, "Too many requests: slow down and try again shortly", undefined, {
+    headers: { "Retry-After": String(retryAfterSeconds) },
+  });
 
 /** Settings with values that cannot be right, named one by one: found when the configuration is parsed. */
 export class ConfigError extends Error {
@@ -46,7 +51,7 @@ export function errorKind(err: unknown): string {
 export function errorResponse(err: unknown, c: Context): Response {
   if (err instanceof ApiError) {
     const body = err.details ? { error: err.message, details: err.details } : { error: err.message };
-    return c.json(body, err.status, err.headers);
+    return c.json(body, err.status, err.extra.headers);
   }
   // Hono's own (e.g. "Malformed JSON in request body" from the validator).
   if (err instanceof HTTPException && err.status < 500) {

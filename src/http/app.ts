@@ -7,6 +7,7 @@ import { errorResponse } from "../base/errors";
 import { createRouter } from "../base/router";
 import { webhookRoutes } from "../webhooks/routes";
 import { appointmentRoutes } from "./appointments";
+import { auditEventRoutes } from "./audit-events";
 import { corsForAllowedOrigins } from "./cors";
 import { mountDocs } from "./docs/routes";
 import { healthRoutes } from "./health";
@@ -63,6 +64,7 @@ app.route("/", signallingRoutes);
 app.route("/", appointmentRoutes);
 app.route("/", webhookRoutes);
 app.route("/", outboxRoutes);
+app.route("/", auditEventRoutes);
 // Each route above declares who may call it (`authedRoute`, `publicRoute`). A path none answers
 // still asks for a caller first, as the routes do: without credentials it is a 401, with a join
 // link's token a 403, so neither learns which paths exist.

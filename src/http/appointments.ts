@@ -19,6 +19,7 @@ import { createRouter, errorResponses, jsonBody, jsonResponse } from "../base/ro
 import { appointmentBooked, appointmentChanged } from "../lifecycle/appointment-lifecycle";
 import { nowSeconds, secondsFromIso } from "../time/iso";
 import { findUser } from "../users/queries";
+import { appointmentInPath, audited } from "./audited";
 import { changeContext } from "./change-context";
 import { idempotencyHeadersSchema } from "./idempotency/idempotency-key";
 import { idempotencyResponses, idempotent } from "./idempotency/idempotent";
@@ -45,6 +46,7 @@ const detailRoute = authedRoute({
   method: "get",
   path: "/api/appointments/{id}/",
   summary: "One appointment with both parties",
+  middleware: [audited("appointment.read", appointmentInPath)] as const,
   request: { params: appointmentIdParamSchema },
   responses: { 200: jsonResponse(appointmentDetailSchema, "The appointment"), ...errorResponses },
 });

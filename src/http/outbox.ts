@@ -6,6 +6,7 @@ import { pageBounds, pageEnvelope, pageEnvelopeSchema, pageQueryFields } from ".
 import { createRouter, errorResponses, jsonResponse } from "../base/router";
 import { listOutbox, type OutboxRow } from "../reminders/outbox";
 import { isoFromSeconds } from "../time/iso";
+import { audited } from "./audited";
 
 const outboxEntrySchema = z
   .object({
@@ -24,7 +25,7 @@ const outboxRoute = authedRoute({
   method: "get",
   path: "/api/admin/outbox",
   summary: "Messages held in the local outbox (admin; providers not configured)",
-  middleware: [requireRole("admin")] as const,
+  middleware: [audited("outbox.read"), requireRole("admin")] as const,
   request: { query: z.object(pageQueryFields(50, 200)) },
   responses: { 200: jsonResponse(pageEnvelopeSchema(outboxEntrySchema), "One page, newest first"), ...errorResponses },
 });

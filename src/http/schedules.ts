@@ -17,6 +17,7 @@ import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../base/pagination
 import { createRouter, errorResponses, jsonResponse } from "../base/router";
 import { nowSeconds } from "../time/iso";
 import { findUser } from "../users/queries";
+import { audited } from "./audited";
 
 /** The two schedules differ only in whose they are and which item schema they answer with. */
 function scheduleRoute<Item extends z.ZodType>(role: "psychologist" | "patient", item: Item) {
@@ -25,7 +26,7 @@ function scheduleRoute<Item extends z.ZodType>(role: "psychologist" | "patient",
     path: `/api/appointments/${role}/schedule/` as const,
     summary: `The ${role}'s schedule with join timers`,
     description: `Dates and times are written in the ${role}'s time zone; date filters are read in it too.`,
-    middleware: [requireRole(role)] as const,
+    middleware: [audited("schedule.read"), requireRole(role)] as const,
     request: { query: scheduleQuerySchema },
     responses: { 200: jsonResponse(pageEnvelopeSchema(item), "One page"), ...errorResponses },
   });

@@ -8,11 +8,14 @@ import { nowSeconds } from "../time/iso";
 import { mergeUser } from "../users/merge-user";
 import { findUser, findUsers, saveUser, userView } from "../users/queries";
 import { ownProfileSchema, syncedUserSchema, userIdParamSchema, userSchema } from "../users/schemas";
+import { audited, userInPath } from "./audited";
+import { changeContext } from "./change-context";
 
 const getOwnProfile = authedRoute({
   method: "get",
   path: "/api/users/me",
   summary: "The caller's profile",
+  middleware: [audited("profile.read")] as const,
   responses: { 200: jsonResponse(userSchema, "The profile"), 401: errorResponses[401], 404: errorResponses[404] },
 });
 
@@ -33,7 +36,7 @@ const putSyncedUser = authedRoute({
   method: "put",
   path: "/api/admin/users/{id}/",
   summary: "Sync a user from the platform (admin)",
-  middleware: [requireRole("admin")] as const,
+  middleware: [audited("user.synced", userInPath), requireRole("admin")] as const,
   request: { params: userIdParamSchema, body: jsonBody(syncedUserSchema) },
   responses: {
     200: jsonResponse(userSchema, "Updated"),
@@ -71,6 +74,6 @@ export const userRoutes = createRouter()
     const now = nowSeconds();
     const row = await saveUser(c.env.DB, mergeUser(existing, identity, input, c.get("config").defaultTimezone), now);
     // Switched off: whatever sessions they are in now end for them at once, not when their token lapses.
-    if (existing?.is_active === 1 && row.is_active === 0) await userDeactivated(c.env, id, now);
+    if (existing?.is_active === 1 && row.is_active === 0) await userDeactivated(changeContext(c), id, now);
     return c.json(userView(row), existing ? 200 : 201);
   });

@@ -1,5 +1,6 @@
 import { joinWindow } from "../appointments/join-window";
 import { type AppointmentRow, openSessionsOf } from "../appointments/queries";
+import { type AuditActor, auditEvent, recordAudit } from "../audit/record";
 import type { Config } from "../base/config";
 import { noticeAppointmentChange, noticeAppointmentUpdate } from "../reminders/notices";
 import { revokeRoomAccess } from "../rooms/room-stub";
@@ -12,13 +13,16 @@ export type ChangeContext = {
   env: Pick<Env, "DB" | "REMINDERS_QUEUE" | "ROOMS">;
   config: Config;
   ctx: Pick<ExecutionContext, "waitUntil">;
+  /** Who made the change, for the audit trail. */
+  actor: AuditActor;
 };
 
 /**
  * What follows a booking, from either API (appointments or video calls): both parties get the
  * confirmation through the reminder ledger, and the session's reminders are planned.
  */
-export function appointmentBooked({ env, config, ctx }: ChangeContext, appointment: AppointmentRow, now: number): Promise<void> {
+export function appointmentBooked({ env, config, ctx, actor }: ChangeContext, appointment: AppointmentRow, now: number): Promise<void> {
+  recordAudit(env.DB, ctx, auditEvent("appointment.booked", actor, { appointmentId: appointment.id }, now));
   return noticeAppointmentChange({ env, offsets: config.reminderOffsets, ctx }, { kind: "booked", appointment }, now);
 }
 
@@ -28,13 +32,15 @@ export function appointmentBooked({ env, config, ctx }: ChangeContext, appointme
  * throws, since the change itself is already stored.
  */
 export async function appointmentChanged(
-  { env, config, ctx }: ChangeContext,
+  { env, config, ctx, actor }: ChangeContext,
   before: AppointmentRow,
   after: AppointmentRow,
   now: number,
 ): Promise<void> {
   const cancelled = after.status === "cancelled" && before.status !== "cancelled";
   const moved = !cancelled && after.starts_at !== before.starts_at;
+  const about = { appointmentId: after.id };
+  recordAudit(env.DB, ctx, auditEvent(cancelled ? "appointment.cancelled" : "appointment.changed", actor, about, now));
   if ((cancelled || moved) && before.video_room_id) {
     const until = moved ? Math.min(roomOf(before).closesAt, roomOf(after).opensAt) : roomOf(before).closesAt;
     const revocation = {
@@ -45,6 +51,7 @@ export async function appointmentChanged(
       atProvider: tokensMayExist(before, now),
     } as const;
     await revokeRoomAccess(env, roomRef(before, before.video_room_id), revocation);
+    recordAudit(env.DB, ctx, auditEvent("access.revoked", actor, { ...about, outcome: revocation.cause }, now));
   }
   await noticeAppointmentUpdate({ env, offsets: config.reminderOffsets, ctx }, before, after, now);
 }
@@ -53,8 +60,11 @@ export async function appointmentChanged(
  * A user deactivated by the platform: their place in every room open now is taken back (their
  * sockets close, the provider drops them), so an account switched off mid-session is out at once.
  */
-export async function userDeactivated(env: Pick<Env, "DB" | "ROOMS">, userId: number, now: number): Promise<void> {
+export async function userDeactivated({ env, ctx, actor }: ChangeContext, userId: number, now: number): Promise<void> {
   const sessions = await openSessionsOf(env.DB, userId, now);
+  const revoked = sessions.map((session) =>
+    auditEvent("access.revoked", actor, { appointmentId: session.id, subjectUserId: userId, outcome: "deactivated" }, now),
+  );
   await Promise.all(
     sessions.map((session) =>
       revokeRoomAccess(env, roomRef(session, session.video_room_id ?? ""), {
@@ -66,6 +76,7 @@ export async function userDeactivated(env: Pick<Env, "DB" | "ROOMS">, userId: nu
       }),
     ),
   );
+  recordAudit(env.DB, ctx, ...revoked);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { type AuditEvent, auditEvent, writeAuditEvents } from "../audit/record";
 import type { Config } from "../base/config";
 import { errorKind } from "../base/errors";
 import { nowSeconds } from "../time/iso";
@@ -69,7 +70,7 @@ export async function sendReminderBatch(batch: MessageBatch<unknown>, db: D1Data
         const outcome = row
           ? await sendClaimed(row, context, message.attempts, now)
           : ({ status: "skipped", reason: "appointment_not_found" } as const);
-        await recordOutcome(db, id, outcome, now);
+        await Promise.all([recordOutcome(db, id, outcome, now), writeAuditEvents(db, reminderAudit(row, outcome, now))]);
         settle(message, outcome, now);
         tally[outcome.status]++;
         if (outcome.status === "failed" || outcome.status === "retry") {
@@ -154,6 +155,17 @@ async function recordDeadLetters(batch: MessageBatch<unknown>, db: D1Database, n
   const failed = ids.length > 0 ? await recordRetriesExhausted(db, ids, now) : 0;
   console.error(JSON.stringify({ event: "reminder_retries_exhausted", messages: batch.messages.length, rows_failed: failed }));
   batch.ackAll();
+}
+
+/**
+ * A final outcome in the audit trail, about the recipient: the skip's reason code; a failure's
+ * error stays in the ledger, since a provider's text is not ours to vouch for. A retry is not final.
+ */
+function reminderAudit(row: ClaimedMessage | undefined, outcome: RowOutcome, now: number): AuditEvent[] {
+  if (outcome.status === "retry") return [];
+  const about = { appointmentId: row?.appointment_id, subjectUserId: row?.recipient_id };
+  const code = outcome.status === "skipped" ? outcome.reason : "ok";
+  return [auditEvent(`reminder.${outcome.status}`, "system", { ...about, outcome: code }, now)];
 }
 
 function logBatch(tally: Tally): void {

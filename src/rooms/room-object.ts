@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { findAppointmentByRoom } from "../appointments/queries";
+import { recordAudit } from "../audit/record";
 import { configOf } from "../base/config";
 import { errorKind } from "../base/errors";
 import type { RoomEvent } from "../providers/room-event";
@@ -21,6 +22,7 @@ import {
   openEventsSockets,
 } from "./events-sockets";
 import { callCancelledMessage, changeMessage, statusMessage } from "./live-messages";
+import { participantAuditEvents } from "./participant-audit";
 import {
   afterProviderAttempt,
   dueRevocations,
@@ -289,6 +291,7 @@ export class RoomObject extends DurableObject<Env> {
       this.ctx,
       changes.map((change) => changeMessage(change, this.cast)),
     );
+    recordAudit(this.env.DB, this.ctx, ...participantAuditEvents(changes, this.ref?.appointmentId ?? null));
     await this.scheduleAlarm();
     if (this.sync.pending) {
       await this.syncAppointment();

@@ -1,7 +1,7 @@
 import { type JoinWindow, joinWindow } from "../appointments/join-window";
 import type { AppointmentWithParties } from "../appointments/queries";
 import { sessionTiming } from "../appointments/views";
-import { badRequest, notFound } from "../base/errors";
+import { ApiError, badRequest } from "../base/errors";
 import type { VideoProvider } from "../base/video-provider";
 import { isoFromSeconds } from "../time/iso";
 
@@ -51,9 +51,9 @@ export function joinRefusal(window: JoinWindow, noun: SessionNoun): string | und
  * one rule); otherwise a 404 without a room or a 400 saying why the room is shut.
  */
 export function openRoom(session: AppointmentWithParties, noun: SessionNoun, now: number): { roomName: string; window: JoinWindow } {
-  if (!session.video_room_id) throw notFound(`No video room found for this ${noun}`);
+  if (!session.video_room_id) throw new ApiError(404, `No video room found for this ${noun}`, undefined, { reason: "no_room" });
   const window = joinWindow(sessionTiming(session), now);
   const refusal = joinRefusal(window, noun);
-  if (refusal) throw badRequest(refusal);
+  if (refusal) throw new ApiError(400, refusal, undefined, { reason: window.closedBecause });
   return { roomName: session.video_room_id, window };
 }

@@ -60,7 +60,7 @@ describe("findJwksKey", () => {
     const t0 = 1_800_000_000_000;
     const attempts = Array.from({ length: 20 }, (_, i) => findJwksKey(url, `random-${i}`, t0 + i).catch((error: unknown) => error));
     for (const outcome of await Promise.all(attempts)) {
-      expect(outcome).toMatchObject({ status: 503, headers: { "Retry-After": "30" } });
+      expect(outcome).toMatchObject({ status: 503, extra: { headers: { "Retry-After": "30" } } });
     }
     expect(fetches).toBe(1);
     await expect(findJwksKey(url, "random", t0 + 29_000)).rejects.toMatchObject({ status: 503 });

@@ -67,6 +67,7 @@ const rules: Record<string, Rule> = {
   "POST /api/video-sessions/{room_name}/refresh/": sessionPage(),
   "GET /api/video-sessions/{room_name}/signal/": sessionPage({ webSocket: true }),
   "GET /api/admin/outbox": { serves: "admins" },
+  "GET /api/admin/audit-events/": { serves: "admins" },
 };
 
 /** Paths no route answers: they still ask for a caller first. */

@@ -14,6 +14,7 @@ import { isoFromSeconds, nowSeconds } from "../../time/iso";
 import { admitToRoom } from "../../video/room-admission";
 import { openRoom, requireProvider } from "../../video/room-entry";
 import type { TokenPurpose } from "../../video/token-ttl";
+import { appointmentInPath, audited, tokenAudit } from "../audited";
 import { type TwilioTokenResponse, twilioRefreshResponseSchema, twilioTokenResponse, twilioTokenResponseSchema } from "./token-response";
 
 const failureResponses = {
@@ -36,6 +37,7 @@ const tokenRoute = authedRoute({
   path: "/api/appointments/video-token/{id}/",
   access: { session: "id", limited: true },
   summary: "A Twilio Video access token for the appointment's room",
+  middleware: [audited(tokenAudit, appointmentInPath)] as const,
   description: `${partiesOnly} The token lives the session plus 30 minutes, at least 1 and at most 4 hours.`,
   request: { params: appointmentIdParamSchema },
   responses: { 200: jsonResponse(twilioTokenResponseSchema, "The caller's token"), ...errorResponses, 500: failureResponses[500] },
@@ -46,6 +48,7 @@ const refreshRoute = authedRoute({
   path: "/api/appointments/video-token-refresh/{id}/",
   access: { session: "id", limited: true },
   summary: "A fresh Twilio Video access token that covers reconnects until the room closes",
+  middleware: [audited(tokenAudit, appointmentInPath)] as const,
   description: `${partiesOnly} The token expires when the room closes, 30 minutes after the booked end.`,
   request: { params: appointmentIdParamSchema },
   responses: {

@@ -14,6 +14,7 @@ import { isoFromSeconds, nowSeconds, secondsFromIso } from "../../time/iso";
 import { admitToRoom } from "../../video/room-admission";
 import { openRoom } from "../../video/room-entry";
 import type { TokenPurpose } from "../../video/token-ttl";
+import { appointmentInPath, audited, tokenAudit } from "../audited";
 import { changeContext } from "../change-context";
 import { idempotencyHeadersSchema } from "../idempotency/idempotency-key";
 import { idempotencyResponses, idempotent } from "../idempotency/idempotent";
@@ -50,6 +51,7 @@ const detailRoute = authedRoute({
   method: "get",
   path: `${base}/{id}/`,
   summary: "One video call",
+  middleware: [audited("appointment.read", appointmentInPath)] as const,
   request: { params: appointmentIdParamSchema },
   responses: { 200: jsonResponse(videoCallSchema, "The call"), ...errorResponses },
 });
@@ -59,6 +61,7 @@ const tokenRoutes = (action: "join" | "token", summary: string, description: str
     method: "post",
     path: `${base}/{id}/${action}/`,
     access: { session: "id", limited: true },
+    middleware: [audited(tokenAudit, appointmentInPath)] as const,
     summary,
     description: `${description} Doctor and patient only, from 15 minutes before the start until 30 minutes after the end.`,
     request: { params: appointmentIdParamSchema },

@@ -1,0 +1,50 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { createMiddleware } from "hono/factory";
+import { type AuditAction, auditEvent, recordAudit } from "../audit/record";
+import type { AppEnv } from "../base/app-env";
+import { ApiError } from "../base/errors";
+import { nowSeconds } from "../time/iso";
+
+/** What a route's request was about, read from its path: an appointment, a user, or neither. */
+export type AuditSubject = (c: Context<AppEnv>) => { appointmentId?: number | null; subjectUserId?: number | null };
+
+const digitsOnly = (value: string | undefined) => (value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : null);
+
+/** The appointment named by the route's `{id}`. */
+export const appointmentInPath: AuditSubject = (c) => ({ appointmentId: digitsOnly(c.req.param("id")) });
+/** The user named by the route's `{id}`. */
+export const userInPath: AuditSubject = (c) => ({ subjectUserId: digitsOnly(c.req.param("id")) });
+/** The session a join link's token is scoped to, if the caller holds one. */
+export const scopedSession: AuditSubject = (c) => ({ appointmentId: c.get("caller").scope?.appointmentId ?? null });
+
+/**
+ * Records the route's request in the audit trail once it has answered: `ok`, or the refusal's
+ * code (its status, and the ApiError's `reason` when it has one; never the message, which may
+ * name times or other health data). Refusals may be their own action (`token.refused`). The row is
+ * written after the answer, through `waitUntil`. It runs after the route's access declaration (a caller is known)
+ * and before its role check, so a caller refused for their role is recorded too.
+ *
+ * @example middleware: [audited({ ok: "token.issued", refused: "token.refused" }, appointmentInPath)] as const
+ */
+export function audited(
+  action: AuditAction | { ok: AuditAction; refused: AuditAction },
+  subject: AuditSubject = () => ({}),
+): MiddlewareHandler<AppEnv> {
+  const { ok, refused } = typeof action === "string" ? { ok: action, refused: action } : action;
+  return createMiddleware<AppEnv>(async function audited(c, next) {
+    await next();
+    const outcome = refusalCode(c);
+    const event = auditEvent(outcome ? refused : ok, c.get("caller"), { ...subject(c), outcome: outcome ?? "ok" }, nowSeconds());
+    recordAudit(c.env.DB, c.executionCtx, event);
+  });
+}
+
+/** Undefined for a success; otherwise the status, with the ApiError's reason code when it gives one. */
+function refusalCode(c: Context<AppEnv>): string | undefined {
+  if (c.res.status < 400) return undefined;
+  const reason = c.error instanceof ApiError ? c.error.extra.reason : undefined;
+  return reason ? `${c.res.status}:${reason}` : String(c.res.status);
+}
+
+/** Every route that hands out room credentials records both outcomes alike. */
+export const tokenAudit = { ok: "token.issued", refused: "token.refused" } as const;
