@@ -26,9 +26,7 @@ describe("nextAlarmAt", () => {
     expect(nextAlarmAt({ state: live, heals: true, pending: undefined, now: lastJoin + TWILIO_MAX_PARTICIPANT_MS - 1 })).toBe(
       lastJoin + TWILIO_MAX_PARTICIPANT_MS - 1 + HEAL_INTERVAL_MS,
     );
-    expect(
-      nextAlarmAt({ state: live, heals: true, pending: undefined, now: lastJoin + TWILIO_MAX_PARTICIPANT_MS }),
-    ).toBeUndefined();
+    expect(nextAlarmAt({ state: live, heals: true, pending: undefined, now: lastJoin + TWILIO_MAX_PARTICIPANT_MS })).toBeUndefined();
   });
 
   it("wakes a room with open signalling sockets when its join window closes, to close them", () => {
@@ -50,6 +48,11 @@ describe("nextAlarmAt", () => {
     expect(nextAlarmAt({ state: ended, heals: true, pending: { attempts: 0 }, now })).toBe(now + 30_000);
     expect(nextAlarmAt({ state: ended, heals: true, pending: { attempts: 2 }, now })).toBe(now + 120_000);
     expect(nextAlarmAt({ state: ended, heals: true, pending: { attempts: 30 }, now })).toBe(now + 600_000);
+  });
+
+  it("wakes a room whose completion is held back when the hold ends (its join window closes)", () => {
+    const heldUntil = now + 40 * 60_000;
+    expect(nextAlarmAt({ state: ended, heals: true, pending: { attempts: 0, heldUntil }, now })).toBe(heldUntil);
   });
 });
 
