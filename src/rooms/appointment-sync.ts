@@ -25,9 +25,8 @@ const rank = (status: AppointmentUpdate["status"] | undefined) => (status === "c
 
 /**
  * Ongoing from the first join; completed once the room has ended (written when the room's end
- * allows it, see `completionHeldUntil`). A room nobody joined (created
- * for a token, then timed out unused) leaves the appointment as it is: that is a no-show, not a
- * session.
+ * allows it, see `completionHeldUntil`). A room nobody joined (created for a token, then timed
+ * out unused) leaves the appointment as it is: that is a no-show, not a session.
  */
 export function appointmentUpdateFor(state: RoomState): AppointmentUpdate | undefined {
   const joins = state.participants.flatMap((participant) =>
