@@ -23,7 +23,8 @@ export function emptySince(state: RoomState): number | undefined {
 
 /**
  * When the room object must next wake up, or undefined when it may sleep for good:
- * - a D1 update still pending: retry with backoff (30 s doubling to 10 min);
+ * - a D1 update still pending: retry with backoff (30 s doubling to 10 min), or, for a completion
+ *   held back because the room ended early, write it when the hold ends (the join window closes);
  * - a live room whose provider can list who is connected (`heals`: Twilio's Rooms API): heal
  *   every HEAL_INTERVAL_MS, for as long as anyone can still be connected
  *   (TWILIO_MAX_PARTICIPANT_MS after the last join);
@@ -36,7 +37,7 @@ export function emptySince(state: RoomState): number | undefined {
 export function nextAlarmAt({
   state,
   heals,
-  pendingAttempts,
+  pending,
   socketsLapseAt,
   revocationRetryAt,
   now,
@@ -44,8 +45,8 @@ export function nextAlarmAt({
   state: RoomState;
   /** The room's provider can say who is connected now, so lost webhooks are healed. */
   heals: boolean;
-  /** Failed D1 attempts of the pending update; undefined when nothing is pending. */
-  pendingAttempts: number | undefined;
+  /** The D1 update still to be written (its failed attempts, and until when it is held back); undefined when nothing is pending. */
+  pending: { attempts: number; heldUntil?: number } | undefined;
   /** The earliest moment an open socket must close (epoch ms), if any is open. */
   socketsLapseAt?: number;
   /** When a provider revocation is due again (epoch ms), if one is pending. */
@@ -53,7 +54,7 @@ export function nextAlarmAt({
   now: number;
 }): number | undefined {
   const candidates: number[] = [];
-  if (pendingAttempts !== undefined) candidates.push(now + Math.min(D1_RETRY_FIRST_MS * 2 ** pendingAttempts, D1_RETRY_MAX_MS));
+  if (pending) candidates.push(pending.heldUntil ?? now + Math.min(D1_RETRY_FIRST_MS * 2 ** pending.attempts, D1_RETRY_MAX_MS));
   const anyoneMayBeConnected = state.liveAt !== undefined && now < state.liveAt + TWILIO_MAX_PARTICIPANT_MS;
   if (state.status === "in-progress" && heals && state.roomSid && anyoneMayBeConnected) candidates.push(now + HEAL_INTERVAL_MS);
   const emptied = emptySince(state);

@@ -10,6 +10,7 @@ import {
   type AppointmentSync,
   type AppointmentUpdate,
   afterFailedWrite,
+  afterHeldBack,
   afterWrite,
   withPendingUpdate,
   writeAppointmentUpdate,
@@ -299,11 +300,11 @@ export class RoomObject extends DurableObject<Env> {
     }
   }
 
-  /** Writes the pending D1 update, one write at a time; it stays pending until D1 took it. */
+  /** Writes the pending D1 update, one write at a time, once it is due; it stays pending until D1 took it. */
   private async syncAppointment(): Promise<void> {
     while (this.syncing) await this.syncing;
     const { pending } = this.sync;
-    if (!pending || !this.ref) return;
+    if (!pending || !this.ref || Date.now() < (pending.heldUntil ?? 0)) return;
     this.syncing = this.writeAppointment(this.ref.appointmentId, pending);
     try {
       await this.syncing;
@@ -314,8 +315,8 @@ export class RoomObject extends DurableObject<Env> {
 
   private async writeAppointment(appointmentId: number, update: AppointmentUpdate): Promise<void> {
     try {
-      await writeAppointmentUpdate(this.env.DB, appointmentId, update, Date.now());
-      this.saveSync(afterWrite(this.sync, update));
+      const heldUntil = await writeAppointmentUpdate(this.env.DB, appointmentId, update, Date.now());
+      this.saveSync(heldUntil === undefined ? afterWrite(this.sync, update) : afterHeldBack(this.sync, update, heldUntil));
     } catch (error) {
       this.saveSync(afterFailedWrite(this.sync));
       log({
@@ -338,7 +339,7 @@ export class RoomObject extends DurableObject<Env> {
     const wanted = nextAlarmAt({
       state: this.state,
       heals,
-      pendingAttempts: this.sync.pending?.attempts,
+      pending: this.sync.pending,
       socketsLapseAt: lapses.length > 0 ? Math.min(...lapses) : undefined,
       revocationRetryAt: nextRetryAt(this.revocations),
       now: Date.now(),

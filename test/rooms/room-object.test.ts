@@ -22,8 +22,9 @@ const started = Date.now();
 const minutesAgo = (minutes: number) => started - minutes * 60_000;
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
-async function appointmentRoom(videoProvider: "twilio" | "agora") {
-  const appointment = await createAppointment({ psychologist, patient: client, startsInMinutes: -30, videoProvider });
+/** A session under way; `startsInMinutes: -75` makes its booked end 25 minutes ago, so a room ending now completes it. */
+async function appointmentRoom(videoProvider: "twilio" | "agora", startsInMinutes = -30) {
+  const appointment = await createAppointment({ psychologist, patient: client, startsInMinutes, videoProvider });
   return { appointment, roomName: appointment.video_room_id!, stub: roomOf(appointment.video_room_id!) };
 }
 
@@ -59,7 +60,7 @@ describe("RoomObject", () => {
   });
 
   it("heals a live Twilio room on its alarm from the Rooms API, then stops the alarm once the room ends", async () => {
-    const { roomName, stub } = await appointmentRoom("twilio");
+    const { roomName, stub } = await appointmentRoom("twilio", -75);
     const patientAgain = { sid: "PA000000000000000000000000000000ff", identity: patient.identity };
     for (const callback of [
       twilioParams("room-created", minutesAgo(10), 0),
@@ -165,8 +166,8 @@ describe("RoomObject", () => {
     expect(await stored(stub)).toMatchObject({ sync: { synced: "ongoing" }, alarm: null });
   });
 
-  it("ends a room left empty past the timeout and completes the appointment when the last party left", async () => {
-    const { appointment, channel, stub } = await agoraRoom();
+  it("ends a room left empty past the timeout and completes the appointment, after its booked end, when the last party left", async () => {
+    const { appointment, channel, stub } = await agoraRoom(-75);
     const leftAt = minutesAgo(20);
     await postAgora(inChannel(agoraBody(103, minutesAgo(45), { uid: 1001, clientSeq: 1 }), channel));
     await postAgora(inChannel(agoraBody(103, minutesAgo(44), { uid: 2002, clientSeq: 1 }), channel));
@@ -184,7 +185,7 @@ describe("RoomObject", () => {
   });
 });
 
-async function agoraRoom() {
-  const { appointment, roomName, stub } = await appointmentRoom("agora");
+async function agoraRoom(startsInMinutes?: number) {
+  const { appointment, roomName, stub } = await appointmentRoom("agora", startsInMinutes);
   return { appointment, channel: roomName, stub };
 }

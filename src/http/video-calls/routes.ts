@@ -71,7 +71,7 @@ const tokenRoutes = (action: "join" | "token", summary: string, description: str
 const joinRoute = tokenRoutes(
   "join",
   "Join the call",
-  "The first join starts the call. The token lives the session plus 30 minutes, at least 1 and at most 4 hours.",
+  "The call starts when the first party connects, as Agora's NCS reports it (without NCS configured: the first join). The token lives the session plus 30 minutes, at least 1 and at most 4 hours.",
 );
 const renewRoute = tokenRoutes(
   "token",
@@ -160,22 +160,25 @@ export const videoCallRoutes = createRouter()
   });
 
 /**
- * An Agora token for the caller in the call's channel: a first join (which starts the call) or
- * a renewal. Both are for parties only, inside the join window, with the publisher's privileges.
+ * An Agora token for the caller in the call's channel: a first join or a renewal. Both are for
+ * parties only, inside the join window, with the publisher's privileges. A token does not mean
+ * anyone connected: with NCS configured the room object starts the call on the first party's
+ * join event, so a call nobody entered can still be cancelled; without NCS, the join is all we hear.
  */
 async function issueAgoraToken(c: Context<AppEnv>, id: number, purpose: TokenPurpose) {
   const caller = c.get("caller");
+  const config = c.get("config");
   const now = nowSeconds();
   const call = await videoCallForCaller(c.env.DB, id, caller, { admins: false });
-  const { channel, token, uid, expiresAt } = await admitToRoom(c.get("config"), call, caller, { purpose, noun: "call" }, now);
-  if (purpose === "join") await startCall(c.env.DB, call, now);
+  const { channel, token, uid, expiresAt } = await admitToRoom(config, call, caller, { purpose, noun: "call" }, now);
+  if (purpose === "join" && !config.agora.ncsSecret) await startCall(c.env.DB, call, now);
   return { channel_name: channel, token, uid, expiration_time: isoFromSeconds(expiresAt) };
 }
 
 /**
- * The first join moves the call to ongoing. The transition is conditional on the status, so of
- * two concurrent first joins one starts the call and the other finds it already ongoing; a call
- * cancelled or ended in between refuses the join.
+ * Without NCS, the first join moves the call to ongoing. The transition is conditional on the
+ * status, so of two concurrent first joins one starts the call and the other finds it already
+ * ongoing; a call cancelled or ended in between refuses the join.
  */
 async function startCall(db: D1Database, call: AppointmentWithParties, now: number): Promise<void> {
   if (call.status === "ongoing") return;

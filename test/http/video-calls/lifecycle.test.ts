@@ -1,7 +1,9 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { agoraBody, inChannel } from "../../rooms/room-fixtures";
 import { callJson } from "../../support/api";
 import { createAppointment, createUser, type UserFixture } from "../../support/fixtures";
+import { postAgora } from "../../webhooks/signed-webhooks";
 
 const calls = "/api/v1/video/video-calls/";
 const admin = { id: 1, email: "admin@example.com", role: "admin" as const };
@@ -22,6 +24,8 @@ describe("POST /api/v1/video/video-calls/<id>/end/", () => {
   it("completes an ongoing call for either party, keeping when it started", async () => {
     const call = await agoraCall();
     expect((await post(call.id, "join", doctor)).status).toBe(200);
+    // The call starts when the doctor connects, as Agora reports it.
+    await postAgora(inChannel(agoraBody(103, Date.now() - 5_000, { uid: doctor.id, clientSeq: 1 }), call.video_room_id!));
     const startedAt = (await callJson(`${calls}${call.id}/`, { as: doctor })).body.started_at;
 
     const { status, body } = await post(call.id, "end", patient);
