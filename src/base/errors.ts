@@ -53,9 +53,11 @@ export function errorResponse(err: unknown, c: Context): Response {
     const body = err.details ? { error: err.message, details: err.details } : { error: err.message };
     return c.json(body, err.status, err.extra.headers);
   }
-  // Hono's own (e.g. "Malformed JSON in request body" from the validator).
+  // Hono's own (415 for a body that is not JSON). Its 400 is a body the validator could not
+  // read ("Malformed JSON in request body"): like every other 400, it names the field, the body.
   if (err instanceof HTTPException && err.status < 500) {
-    return c.json({ error: err.message || "Bad request" }, err.status);
+    const message = err.message || "Bad request";
+    return c.json(err.status === 400 ? { error: message, details: { body: [message] } } : { error: message }, err.status);
   }
   // A broken deployment says what to fix: setting names and what they must be, never values of secrets.
   if (err instanceof ConfigError) {

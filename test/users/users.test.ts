@@ -59,14 +59,15 @@ describe("the caller's own profile", () => {
     expect(Object.keys(body.details)).toEqual([field]);
   });
 
-  it("answers a body that is not JSON with a 400", async () => {
-    const { status } = await callJson("/api/users/me", {
+  it("answers a body that is not JSON with a 400 naming the body", async () => {
+    const answer = await callJson("/api/users/me", {
       method: "PUT",
       as: patient,
       headers: { "content-type": "application/json" },
       body: undefined,
     });
-    expect(status).toBe(400);
+    const message = "Malformed JSON in request body";
+    expect(answer).toEqual({ status: 400, body: { error: message, details: { body: [message] } } });
   });
 });
 
