@@ -34,7 +34,9 @@ export async function bookAppointment(db: D1Database, request: BookingRequest, n
   const fields = rules.fields ?? appointmentFields;
   if (request.startsAt <= now)
     throw badRequest(`${sentenceCase(fields.start)} must be in the future`, { [fields.start]: ["Must be in the future"] });
-  if (request.psychologistId === request.patientId) throw badRequest("Patient and psychologist must be different users");
+  if (request.psychologistId === request.patientId) {
+    throw badRequest("Patient and psychologist must be different users", { [fields.patient]: [`Must differ from ${fields.psychologist}`] });
+  }
 
   const users = await findUsers(db, [request.psychologistId, request.patientId, rules.bookedBy.id]);
   refuseInactive(users.get(rules.bookedBy.id)?.is_active);
@@ -44,10 +46,11 @@ export async function bookAppointment(db: D1Database, request: BookingRequest, n
 
   const slot: Slot = { ...request, gapSeconds: rules.gapSeconds ?? 0 };
   const clashError = async () => {
-    if (rules.clashMessage) return badRequest(rules.clashMessage);
+    const details = { [fields.start]: ["Clashes with another appointment"] };
+    if (rules.clashMessage) return badRequest(rules.clashMessage, details);
     const clash = await findClash(db, slot);
     const whose = clash?.patient_id === request.patientId ? "patient" : "psychologist";
-    return badRequest(`The ${whose} already has an appointment at this time`);
+    return badRequest(`The ${whose} already has an appointment at this time`, details);
   };
   if (await findClash(db, slot)) throw await clashError();
   // The insert re-checks the clash in the same statement, so a concurrent booking still loses.

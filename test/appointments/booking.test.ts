@@ -94,11 +94,16 @@ describe("POST /api/appointments/", () => {
   });
 
   it.each([
-    ["a date in the past", () => ({ appointment_date: isoInMinutes(-5) }), "Appointment date must be in the future"],
-    ["the same person on both sides", () => ({ patient_id: psychologist.id }), "Patient and psychologist must be different users"],
-    ["an unknown patient", () => ({ patient_id: 999_999 }), "Patient not found"],
-    ["a patient id that is a psychologist", () => ({ patient_id: otherPsychologist.id }), `is not a patient`],
-  ])("rejects %s", async (_, fields, message) => {
+    ["a date in the past", () => ({ appointment_date: isoInMinutes(-5) }), "Appointment date must be in the future", "appointment_date"],
+    [
+      "the same person on both sides",
+      () => ({ patient_id: psychologist.id }),
+      "Patient and psychologist must be different users",
+      "patient_id",
+    ],
+    ["an unknown patient", () => ({ patient_id: 999_999 }), "Patient not found", "patient_id"],
+    ["a patient id that is a psychologist", () => ({ patient_id: otherPsychologist.id }), `is not a patient`, "patient_id"],
+  ])("rejects %s, naming the field", async (_, fields, message, field) => {
     const response = await callJson("/api/appointments/", {
       method: "POST",
       as: admin,
@@ -106,6 +111,7 @@ describe("POST /api/appointments/", () => {
     });
     expect(response.status).toBe(400);
     expect(response.body.error).toContain(message);
+    expect(Object.keys(response.body.details)).toEqual([field]);
   });
 
   it("rejects an inactive party, telling only an admin why", async () => {
@@ -179,7 +185,13 @@ describe("overlap rules", () => {
       as: psychologist,
       body: booking({ appointment_date: isoInMinutes(startMinutes + 59) }),
     });
-    expect(clashForPsychologist).toEqual({ status: 400, body: { error: "The psychologist already has an appointment at this time" } });
+    expect(clashForPsychologist).toEqual({
+      status: 400,
+      body: {
+        error: "The psychologist already has an appointment at this time",
+        details: { appointment_date: ["Clashes with another appointment"] },
+      },
+    });
 
     const clashForPatient = await callJson("/api/appointments/", {
       method: "POST",
@@ -191,7 +203,13 @@ describe("overlap rules", () => {
         duration_minutes: 31,
       }),
     });
-    expect(clashForPatient).toEqual({ status: 400, body: { error: "The patient already has an appointment at this time" } });
+    expect(clashForPatient).toEqual({
+      status: 400,
+      body: {
+        error: "The patient already has an appointment at this time",
+        details: { appointment_date: ["Clashes with another appointment"] },
+      },
+    });
 
     const touchingAfter = await callJson("/api/appointments/", {
       method: "POST",

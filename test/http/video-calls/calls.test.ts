@@ -5,6 +5,7 @@ import { createAppointment, createUser, isoInMinutes, type UserFixture } from ".
 const calls = "/api/v1/video/video-calls/";
 const admin = { id: 1, email: "admin@example.com", role: "admin" as const };
 const clashMessage = "There is already a scheduled call within 30 minutes of this time";
+const clash = { error: clashMessage, details: { scheduled_time: ["Clashes with another appointment"] } };
 
 let doctor: UserFixture, otherDoctor: UserFixture, patient: UserFixture, otherPatient: UserFixture;
 
@@ -114,7 +115,7 @@ describe("POST /api/v1/video/video-calls/", () => {
     [
       "the same person on both sides",
       () => ({ patient: doctor.id }),
-      () => ({ error: "Patient and psychologist must be different users" }),
+      () => ({ error: "Patient and psychologist must be different users", details: { patient: ["Must differ from doctor"] } }),
     ],
     [
       "an unknown doctor",
@@ -179,7 +180,7 @@ describe("POST /api/v1/video/video-calls/", () => {
       as: doctor,
       body: { doctor: doctor.id, patient: otherPatient.id, scheduled_time: isoInMinutes(start + 79) },
     });
-    expect(tooClose).toEqual({ status: 400, body: { error: clashMessage } });
+    expect(tooClose).toEqual({ status: 400, body: clash });
     const clear = await callJson(calls, {
       method: "POST",
       as: doctor,
@@ -192,7 +193,7 @@ describe("POST /api/v1/video/video-calls/", () => {
       as: patient,
       body: { doctor: otherDoctor.id, patient: patient.id, scheduled_time: isoInMinutes(start - 75) },
     });
-    expect(beforeForPatient).toEqual({ status: 400, body: { error: clashMessage } });
+    expect(beforeForPatient).toEqual({ status: 400, body: clash });
     // A Twilio appointment of the patient counts too: calls and appointments are the same rows.
     await createAppointment({ psychologist: otherDoctor, patient, startsInMinutes: start + 600 });
     const nearAppointment = await callJson(calls, {
@@ -200,10 +201,10 @@ describe("POST /api/v1/video/video-calls/", () => {
       as: admin,
       body: { doctor: doctor.id, patient: patient.id, scheduled_time: isoInMinutes(start + 600 + 60) },
     });
-    expect(nearAppointment).toEqual({ status: 400, body: { error: clashMessage } });
+    expect(nearAppointment).toEqual({ status: 400, body: clash });
     // A cancelled call frees its slot.
     const retaken = { doctor: doctor.id, patient: otherPatient.id, scheduled_time: isoInMinutes(start - 10) };
-    expect(await callJson(calls, { method: "POST", as: doctor, body: retaken })).toEqual({ status: 400, body: { error: clashMessage } });
+    expect(await callJson(calls, { method: "POST", as: doctor, body: retaken })).toEqual({ status: 400, body: clash });
     expect((await callJson(`${calls}${first.body.id}/cancel/`, { method: "POST", as: doctor })).status).toBe(200);
     const afterCancel = await callJson(calls, { method: "POST", as: doctor, body: retaken });
     expect(afterCancel.status).toBe(201);
