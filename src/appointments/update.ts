@@ -19,7 +19,11 @@ export async function updateAppointment(
   now: number,
 ): Promise<AppointmentRow> {
   const reschedule = input.appointment_date !== undefined || input.duration_minutes !== undefined;
-  if (reschedule && input.status) throw badRequest("Change the time or the status, not both in one request");
+  if (reschedule && input.status) {
+    throw badRequest("Change the time or the status, not both in one request", {
+      status: ["Send it without appointment_date or duration_minutes"],
+    });
+  }
   if (current.status === "cancelled") throw badRequest("Appointment is already cancelled");
   const cancellingLive = current.status === "ongoing" && input.status === "cancelled" && !reschedule;
   if (!changeable.has(current.status) && !cancellingLive)
@@ -38,10 +42,12 @@ export async function updateAppointment(
     const moved = await rescheduleAppointment(db, current.id, slot, current.status, now);
     if (moved) return moved;
     const clash = await findClash(db, slot, current.id);
-    if (clash)
-      throw badRequest(
-        `The ${clash.patient_id === current.patient_id ? "patient" : "psychologist"} already has an appointment at this time`,
-      );
+    if (clash) {
+      // The new start, or a longer duration alone, runs into the other appointment.
+      const field = input.appointment_date !== undefined ? "appointment_date" : "duration_minutes";
+      const whose = clash.patient_id === current.patient_id ? "patient" : "psychologist";
+      throw badRequest(`The ${whose} already has an appointment at this time`, { [field]: ["Clashes with another appointment"] });
+    }
     throw badRequest("The appointment changed meanwhile; reload and try again");
   }
 
