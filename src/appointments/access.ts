@@ -1,6 +1,6 @@
 import type { Caller } from "../base/caller";
 import { refuseInactive } from "../base/caller";
-import { ApiError, notFound } from "../base/errors";
+import { ApiError, notFound, permissionDenied } from "../base/errors";
 import { type AppointmentWithParties, findAppointmentForCaller } from "./queries";
 
 /**
@@ -53,11 +53,14 @@ export async function appointmentForCaller(
 
 /**
  * The session behind a room name, for one of its parties (`mayAccess`, admins not included).
- * A stranger gets the same 404 as an unknown room, so room names cannot be probed.
+ * A stranger gets the same 404 as an unknown room, so room names cannot be probed; an admin, who
+ * may know every session but never enters one, a 403.
  */
 export async function sessionForParty(db: D1Database, roomName: string, caller: Caller): Promise<AppointmentWithParties> {
   const session = await findAppointmentForCaller(db, { roomName }, caller.id);
-  if (!session || !mayAccess(session, caller, { admins: false })) throw notFound("Video session not found");
+  if (!session) throw notFound("Video session not found");
+  if (!mayAccess(session, caller, { admins: false }))
+    throw caller.role === "admin" ? permissionDenied() : notFound("Video session not found");
   refuseInactive(session.caller_active);
   return session;
 }

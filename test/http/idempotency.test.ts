@@ -170,7 +170,10 @@ describe("Idempotency-Key on the create endpoints", () => {
     expect(first.status).toBe(201);
     expect(await post(appointments, psychologist, body)).toEqual({
       status: 400,
-      body: { error: "The patient already has an appointment at this time" },
+      body: {
+        error: "The patient already has an appointment at this time",
+        details: { appointment_date: ["Clashes with another appointment"] },
+      },
     });
     expect(await keysOf(psychologist.id)).toEqual([]);
   });

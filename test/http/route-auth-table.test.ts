@@ -16,11 +16,8 @@ type Rule = {
   /** One appointment's route (its id or room name fills the path), the caller's own data, or admins' only. */
   serves: "appointment" | "own" | "admins";
   fixture?: Fixture;
-  /**
-   * An admin on an appointment's route: 403 where it would let them into its room, 404 where it
-   * asks for a room by name (the stranger's answer), "manages" where admins read and change it.
-   */
-  admin?: 403 | 404 | "manages";
+  /** An admin on an appointment's route: 403 where it would let them into its room, "manages" where admins read and change it. */
+  admin?: 403 | "manages";
   /** The appointment's own personal-link token reaches it. */
   session?: true;
   webSocket?: true;
@@ -37,7 +34,6 @@ const enters = (fixture: Fixture, more: Partial<Rule> = {}): Rule => ({
   ...more,
 });
 const manages = (fixture: Fixture, more: Partial<Rule> = {}): Rule => ({ serves: "appointment", fixture, admin: "manages", ...more });
-const sessionPage = (more: Partial<Rule> = {}): Rule => ({ serves: "appointment", fixture: "webrtc", admin: 404, session: true, ...more });
 
 const rules: Record<string, Rule> = {
   "GET /api/users/me": own,
@@ -63,9 +59,9 @@ const rules: Record<string, Rule> = {
   // Ending a call is the parties' alone, but not a personal link's: the page never ends a call.
   "POST /api/v1/video/video-calls/{id}/end/": enters("agora", { session: undefined }),
   "POST /api/v1/video/video-calls/{id}/cancel/": manages("agora"),
-  "GET /api/video-sessions/{room_name}/": sessionPage(),
-  "POST /api/video-sessions/{room_name}/refresh/": sessionPage(),
-  "GET /api/video-sessions/{room_name}/signal/": sessionPage({ webSocket: true }),
+  "GET /api/video-sessions/{room_name}/": enters("webrtc"),
+  "POST /api/video-sessions/{room_name}/refresh/": enters("webrtc"),
+  "GET /api/video-sessions/{room_name}/signal/": enters("webrtc", { webSocket: true }),
   "GET /api/admin/outbox": { serves: "admins" },
   "GET /api/admin/audit-events/": { serves: "admins" },
 };
@@ -237,7 +233,7 @@ describe("the route table: every route behind a caller's token", () => {
     expect(answers).toEqual(expected);
   });
 
-  it("keeps admins out of rooms: 403 on the routes that would let them in, the stranger's 404 by room name", async () => {
+  it("keeps admins out of rooms: 403 on every route that would let them in, by id or by room name", async () => {
     const entered = callerRoutes().filter((route) => typeof rules[route.key]!.admin === "number");
     expect(entered.length).toBeGreaterThan(10);
     const answers = [];

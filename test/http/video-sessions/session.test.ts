@@ -134,11 +134,10 @@ describe("GET /api/video-sessions/<room_name>/", () => {
     expect(body.connection_error).toBe("Failed to generate access token: TWILIO_API_KEY_SECRET is not set");
   });
 
-  it("gives strangers and admins the same 404 as a room that does not exist", async () => {
+  it("gives strangers the same 404 as a room that does not exist, and admins (kept out of rooms) a 403", async () => {
     const row = await appointment();
-    for (const caller of [stranger, admin]) {
-      expect(await callJson(sessionPath(row.video_room_id), { as: caller })).toEqual({ status: 404, body: notFound });
-    }
+    expect(await callJson(sessionPath(row.video_room_id), { as: stranger })).toEqual({ status: 404, body: notFound });
+    expect(await callJson(sessionPath(row.video_room_id), { as: admin })).toEqual({ status: 403, body: { error: "Permission denied" } });
     expect(await callJson(sessionPath("apt-no-such-room"), { as: patient })).toEqual({ status: 404, body: notFound });
   });
 
