@@ -6,4 +6,8 @@ import type { Config } from "./config";
  * worker-configuration.d.ts), the configuration parsed from them once, and the authenticated
  * caller on routes behind the JWT.
  */
-export type AppEnv = { Bindings: Env; Variables: { config: Config; caller: Caller } };
+export type AppEnv = {
+  Bindings: Env;
+  /** `appointmentId`: the session a route found by room name, for the audit trail. */
+  Variables: { config: Config; caller: Caller; appointmentId?: number };
+};

@@ -14,6 +14,8 @@ const digitsOnly = (value: string | undefined) => (value !== undefined && /^\d{1
 export const appointmentInPath: AuditSubject = (c) => ({ appointmentId: digitsOnly(c.req.param("id")) });
 /** The user named by the route's `{id}`. */
 export const userInPath: AuditSubject = (c) => ({ subjectUserId: digitsOnly(c.req.param("id")) });
+/** The session a room-name route found (the route sets `appointmentId`), null when it found none. */
+export const sessionFound: AuditSubject = (c) => ({ appointmentId: c.get("appointmentId") ?? null });
 /** The session a join link's token is scoped to, if the caller holds one. */
 export const scopedSession: AuditSubject = (c) => ({ appointmentId: c.get("caller").scope?.appointmentId ?? null });
 

@@ -157,3 +157,22 @@ describe("the audit trail", () => {
     expect(await auditRows({ users: [patient.id] })).toEqual([event]);
   });
 });
+
+describe("the audit trail of the video session page", () => {
+  it("records its reads and the connections it hands out by the session's appointment, and a refusal by its code", async () => {
+    const [clinician, client] = await Promise.all([createUser("psychologist"), createUser("patient")]);
+    const session = await createAppointment({ psychologist: clinician, patient: client, startsInMinutes: 5, videoProvider: "webrtc" });
+    const later = await createAppointment({ psychologist: clinician, patient: client, startsInMinutes: 600, videoProvider: "webrtc" });
+    const path = (row: typeof session) => `/api/video-sessions/${row.video_room_id}/`;
+    expect((await callJson(path(session), { as: client })).status).toBe(200);
+    expect((await callJson(`${path(session)}refresh/`, { method: "POST", as: client })).status).toBe(200);
+    expect((await callJson(`${path(later)}refresh/`, { method: "POST", as: client })).status).toBe(400);
+    const rows = await untilStored({ appointments: [session.id, later.id] }, 3);
+    const names = { [`user:${client.id}`]: "patient", [`appointment:${session.id}`]: "now", [`appointment:${later.id}`]: "later" };
+    expect(rows.map((row) => auditLine(row, names))).toEqual([
+      "appointment.read patient now - ok",
+      "token.issued patient now - ok",
+      "token.refused patient later - 400:not_open_yet",
+    ]);
+  });
+});

@@ -14,6 +14,7 @@ import { readJoinKey } from "../../video/join-links";
 import { admitToRoom } from "../../video/room-admission";
 import { joinRefusal } from "../../video/room-entry";
 import type { TokenPurpose } from "../../video/token-ttl";
+import { audited, sessionFound, tokenAudit } from "../audited";
 import { redeemBodySchema, refreshedConnectionSchema, roomNameParamSchema, sessionTokenSchema, videoSessionSchema } from "./schemas";
 import { connectionView, joinLinkRefusal, sessionView } from "./views";
 
@@ -23,6 +24,7 @@ const sessionRoute = authedRoute({
   method: "get",
   path: "/api/video-sessions/{room_name}/",
   access: { session: "room_name", limited: true },
+  middleware: [audited("appointment.read", sessionFound)] as const,
   summary: "A video session by its room name, for the page behind a meeting link (any provider)",
   description: `${partiesOnly} While the join window is open, \`connection\` holds what the provider's SDK needs.`,
   request: { params: roomNameParamSchema },
@@ -33,6 +35,7 @@ const refreshRoute = authedRoute({
   method: "post",
   path: "/api/video-sessions/{room_name}/refresh/",
   access: { session: "room_name", limited: true },
+  middleware: [audited(tokenAudit, sessionFound)] as const,
   summary: "A fresh connection that lasts until the room closes",
   description: `${partiesOnly} Refused outside the join window with the reason.`,
   request: { params: roomNameParamSchema },
@@ -71,6 +74,7 @@ export const videoSessionRoutes = createRouter()
     const now = nowSeconds();
     const caller = c.get("caller");
     const session = await sessionForParty(c.env.DB, c.req.valid("param").room_name, caller);
+    c.set("appointmentId", session.id);
     const window = joinWindow(sessionTiming(session), now);
     const closedReason = joinRefusal(window, "appointment") ?? null;
     const { connection, error } = closedReason
@@ -81,6 +85,7 @@ export const videoSessionRoutes = createRouter()
   .openapi(refreshRoute, async (c) => {
     const now = nowSeconds();
     const session = await sessionForParty(c.env.DB, c.req.valid("param").room_name, c.get("caller"));
+    c.set("appointmentId", session.id);
     return c.json({ connection: await connect(c.get("config"), session, c.get("caller"), "renewal", now) }, 200);
   })
   .openapi(redeemRoute, async (c) => {
