@@ -1,5 +1,5 @@
 import type { VideoProvider } from "../base/video-provider";
-import { callerActiveColumn } from "../users/queries";
+import { callerActiveColumn, callerActiveIn, callerActiveStatement } from "../users/queries";
 import { joinClosesMinutesAfterEnd, joinOpensMinutesBefore } from "./join-window";
 import type { AppointmentStatus } from "./schemas";
 
@@ -35,7 +35,7 @@ const partyJoins = `FROM appointments a
   JOIN users ps ON ps.id = a.psychologist_id
   JOIN users pt ON pt.id = a.patient_id`;
 
-export const withParties = `SELECT ${partyColumns} ${partyJoins}`;
+const withParties = `SELECT ${partyColumns} ${partyJoins}`;
 
 /** An appointment as one caller reads it: with whether the caller's own account is active. */
 export type AppointmentForCaller = AppointmentWithParties & { caller_active: number | null };
@@ -109,22 +109,26 @@ export function appointmentListQuery(filter: AppointmentFilter): { countSql: str
   };
 }
 
-/** One page of appointments in start order, the total count and the caller's `is_active`, read in one round trip. */
+/**
+ * One page of appointments in start order and the total count, read in one round trip; with
+ * `callerId`, also that caller's `is_active` (null otherwise: for routes that read the caller's
+ * profile anyway).
+ */
 export async function listAppointments(
   db: D1Database,
   filter: AppointmentFilter,
-  callerId: number,
+  callerId?: number,
 ): Promise<{ count: number; rows: AppointmentWithParties[]; callerActive: number | null }> {
   const { countSql, pageSql, values } = appointmentListQuery(filter);
   const [count, page, caller] = await db.batch([
     db.prepare(countSql).bind(...values),
     db.prepare(pageSql).bind(...values, filter.limit, filter.offset),
-    db.prepare(`SELECT ${callerActiveColumn("?1")}`).bind(callerId),
+    ...(callerId === undefined ? [] : [callerActiveStatement(db, callerId)]),
   ]);
   return {
     count: (count?.results[0] as { count: number } | undefined)?.count ?? 0,
     rows: (page?.results ?? []) as AppointmentWithParties[],
-    callerActive: (caller?.results[0] as { caller_active: number | null } | undefined)?.caller_active ?? null,
+    callerActive: callerActiveIn(caller),
   };
 }
 

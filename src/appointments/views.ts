@@ -1,13 +1,13 @@
 import { isoFromSeconds, isoOrNull } from "../time/iso";
 import { formatPartsInZone } from "../time/zoned";
 import { joinWindow, sessionEndsAt, sessionStatus } from "./join-window";
-import type { AppointmentWithParties } from "./queries";
+import type { AppointmentRow, AppointmentWithParties } from "./queries";
 
 export function meetingUrl(meetingBaseUrl: string, videoRoomId: string | null): string | null {
   return videoRoomId ? `${meetingBaseUrl}/video-session/${encodeURIComponent(videoRoomId)}` : null;
 }
 
-export function sessionTiming(row: AppointmentWithParties) {
+export function sessionTiming(row: Pick<AppointmentRow, "starts_at" | "duration_minutes" | "status" | "session_type">) {
   return { startsAt: row.starts_at, durationMinutes: row.duration_minutes, status: row.status, sessionType: row.session_type };
 }
 

@@ -1,4 +1,4 @@
-import { callerActiveColumn } from "../users/queries";
+import { callerActiveIn, callerActiveStatement } from "../users/queries";
 import type { AuditAction } from "./record";
 
 export type AuditEventRow = {
@@ -35,11 +35,11 @@ export async function listAuditEvents(
   const [count, rows, caller] = await db.batch([
     db.prepare(`SELECT COUNT(*) AS count FROM audit_events ${where}`).bind(...values),
     db.prepare(`SELECT * FROM audit_events ${where} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`).bind(...values, page.limit, page.offset),
-    db.prepare(`SELECT ${callerActiveColumn("?1")}`).bind(callerId),
+    callerActiveStatement(db, callerId),
   ]);
   return {
     count: (count?.results[0] as { count: number } | undefined)?.count ?? 0,
     rows: (rows?.results ?? []) as AuditEventRow[],
-    callerActive: (caller?.results[0] as { caller_active: number | null } | undefined)?.caller_active ?? null,
+    callerActive: callerActiveIn(caller),
   };
 }

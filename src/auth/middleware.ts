@@ -2,7 +2,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../base/app-env";
 import type { Caller, Role } from "../base/caller";
 import { permissionDenied, unauthorized } from "../base/errors";
-import { clientIp, enforceLimit } from "./rate-limits";
+import { enforceIpLimit } from "./rate-limits";
 import { verifyCallerToken } from "./verify-caller-token";
 
 /**
@@ -19,8 +19,7 @@ export function requireCaller(tokenFrom: (request: Request) => string | undefine
       caller = await verifyCallerToken(token, { ...config.jwt, sessionSecret: config.sessionLinkSecret });
     } catch (error) {
       // Requests nobody vouches for are counted per IP: a flood of them gets 429s, not our work.
-      const ip = clientIp(c);
-      if (ip) await enforceLimit(c, "ANONYMOUS_RATE_LIMIT", ip);
+      await enforceIpLimit(c, "ANONYMOUS_RATE_LIMIT");
       throw error;
     }
     c.set("caller", caller);

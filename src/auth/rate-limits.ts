@@ -27,15 +27,20 @@ export async function enforceLimit(c: Context<AppEnv>, name: RateLimitName, key:
  * The client's IP as Cloudflare's edge reports it. Requests that did not come through the edge
  * (the test harness calling the handler directly) carry none and are not IP-limited.
  */
-export function clientIp(c: Context<AppEnv>): string | undefined {
+function clientIp(c: Context<AppEnv>): string | undefined {
   return c.req.header("cf-connecting-ip") ?? undefined;
+}
+
+/** Counts the request against its client IP's share of `name`, when it came through the edge. */
+export async function enforceIpLimit(c: Context<AppEnv>, name: RateLimitName): Promise<void> {
+  const ip = clientIp(c);
+  if (ip) await enforceLimit(c, name, ip);
 }
 
 /** Counts each request from one IP against `name`, before anything else is done for it. */
 export function limitPerIp(name: RateLimitName) {
   return createMiddleware<AppEnv>(async function limitPerIp(c, next) {
-    const ip = clientIp(c);
-    if (ip) await enforceLimit(c, name, ip);
+    await enforceIpLimit(c, name);
     await next();
   });
 }

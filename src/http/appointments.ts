@@ -87,20 +87,18 @@ export const appointmentRoutes = createRouter()
   .openapi(listRoute, async (c) => {
     const query = c.req.valid("query");
     const caller = c.get("caller");
-    const timeZone = (await findUser(c.env.DB, caller.id))?.timezone ?? c.get("config").defaultTimezone;
-    const { count, rows, callerActive } = await listAppointments(
-      c.env.DB,
-      {
-        ...(caller.role === "admin"
-          ? {}
-          : { party: { column: caller.role === "psychologist" ? "psychologist_id" : "patient_id", id: caller.id } }),
-        ...(query.status ? { statuses: [query.status] } : {}),
-        ...startRangeInZone({ from: query.date_from, to: query.date_to }, timeZone, { from: "date_from", to: "date_to" }),
-        ...pageBounds(query),
-      },
-      caller.id,
-    );
-    refuseInactive(callerActive);
+    // The caller's own profile gives their time zone, and whether their account is active.
+    const profile = await findUser(c.env.DB, caller.id);
+    refuseInactive(profile?.is_active);
+    const timeZone = profile?.timezone ?? c.get("config").defaultTimezone;
+    const { count, rows } = await listAppointments(c.env.DB, {
+      ...(caller.role === "admin"
+        ? {}
+        : { party: { column: caller.role === "psychologist" ? "psychologist_id" : "patient_id", id: caller.id } }),
+      ...(query.status ? { statuses: [query.status] } : {}),
+      ...startRangeInZone({ from: query.date_from, to: query.date_to }, timeZone, { from: "date_from", to: "date_to" }),
+      ...pageBounds(query),
+    });
     return c.json(
       pageEnvelope(
         c.req.url,

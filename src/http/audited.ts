@@ -2,22 +2,22 @@ import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import { type AuditAction, auditEvent, recordAudit } from "../audit/record";
 import type { AppEnv } from "../base/app-env";
+import { pathIdSchema } from "../base/caller";
 import { ApiError } from "../base/errors";
 import { nowSeconds } from "../time/iso";
 
 /** What a route's request was about, read from its path: an appointment, a user, or neither. */
 export type AuditSubject = (c: Context<AppEnv>) => { appointmentId?: number | null; subjectUserId?: number | null };
 
-const digitsOnly = (value: string | undefined) => (value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : null);
+/** An id as the routes accept it (`pathIdSchema`), or null for anything they refuse. */
+const pathId = (value: string | undefined) => pathIdSchema.safeParse(value).data ?? null;
 
 /** The appointment named by the route's `{id}`. */
-export const appointmentInPath: AuditSubject = (c) => ({ appointmentId: digitsOnly(c.req.param("id")) });
+export const appointmentInPath: AuditSubject = (c) => ({ appointmentId: pathId(c.req.param("id")) });
 /** The user named by the route's `{id}`. */
-export const userInPath: AuditSubject = (c) => ({ subjectUserId: digitsOnly(c.req.param("id")) });
+export const userInPath: AuditSubject = (c) => ({ subjectUserId: pathId(c.req.param("id")) });
 /** The session a room-name route found (the route sets `appointmentId`), null when it found none. */
 export const sessionFound: AuditSubject = (c) => ({ appointmentId: c.get("appointmentId") ?? null });
-/** The session a join link's token is scoped to, if the caller holds one. */
-export const scopedSession: AuditSubject = (c) => ({ appointmentId: c.get("caller").scope?.appointmentId ?? null });
 
 /**
  * Records the route's request in the audit trail once it has answered: `ok`, or the refusal's

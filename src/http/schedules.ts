@@ -45,21 +45,19 @@ async function schedulePage<Other extends object>(
   otherParty: (row: AppointmentWithParties) => Other,
 ) {
   const caller = c.get("caller");
-  const timeZone = (await findUser(c.env.DB, caller.id))?.timezone ?? c.get("config").defaultTimezone;
-  const { count, rows, callerActive } = await listAppointments(
-    c.env.DB,
-    {
-      party: { column: partyColumn[role], id: caller.id },
-      ...(query.status === "all" ? {} : { statuses: [query.status] }),
-      ...startRangeInZone({ from: query.start_date, to: query.end_date, month: query.month, year: query.year }, timeZone, {
-        from: "start_date",
-        to: "end_date",
-      }),
-      ...pageBounds(query),
-    },
-    caller.id,
-  );
-  refuseInactive(callerActive);
+  // The caller's own profile gives their time zone, and whether their account is active.
+  const profile = await findUser(c.env.DB, caller.id);
+  refuseInactive(profile?.is_active);
+  const timeZone = profile?.timezone ?? c.get("config").defaultTimezone;
+  const { count, rows } = await listAppointments(c.env.DB, {
+    party: { column: partyColumn[role], id: caller.id },
+    ...(query.status === "all" ? {} : { statuses: [query.status] }),
+    ...startRangeInZone({ from: query.start_date, to: query.end_date, month: query.month, year: query.year }, timeZone, {
+      from: "start_date",
+      to: "end_date",
+    }),
+    ...pageBounds(query),
+  });
   const now = nowSeconds();
   const results = rows.map((row) => ({ ...scheduleItemView(row, timeZone, now, c.get("config").meetingBaseUrl), ...otherParty(row) }));
   return pageEnvelope(c.req.url, query, count, results);

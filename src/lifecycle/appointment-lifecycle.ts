@@ -1,5 +1,6 @@
 import { joinWindow } from "../appointments/join-window";
 import { type AppointmentRow, openSessionsOf } from "../appointments/queries";
+import { sessionTiming } from "../appointments/views";
 import { type AuditActor, auditEvent, recordAudit } from "../audit/record";
 import type { Config } from "../base/config";
 import { noticeAppointmentChange, noticeAppointmentUpdate } from "../reminders/notices";
@@ -93,8 +94,5 @@ function roomRef(session: AppointmentRow, roomName: string) {
 }
 
 function roomOf(session: AppointmentRow) {
-  return joinWindow(
-    { startsAt: session.starts_at, durationMinutes: session.duration_minutes, status: session.status, sessionType: session.session_type },
-    0,
-  );
+  return joinWindow(sessionTiming(session), 0);
 }

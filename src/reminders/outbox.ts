@@ -1,4 +1,4 @@
-import { callerActiveColumn } from "../users/queries";
+import { callerActiveIn, callerActiveStatement } from "../users/queries";
 import type { Channel } from "./ledger";
 
 /**
@@ -48,11 +48,11 @@ export async function listOutbox(
   const [count, rows, caller] = await db.batch([
     db.prepare("SELECT COUNT(*) AS count FROM outbox"),
     db.prepare("SELECT * FROM outbox ORDER BY id DESC LIMIT ? OFFSET ?").bind(page.limit, page.offset),
-    db.prepare(`SELECT ${callerActiveColumn("?1")}`).bind(callerId),
+    callerActiveStatement(db, callerId),
   ]);
   return {
     count: (count?.results[0] as { count: number } | undefined)?.count ?? 0,
     rows: (rows?.results ?? []) as OutboxRow[],
-    callerActive: (caller?.results[0] as { caller_active: number | null } | undefined)?.caller_active ?? null,
+    callerActive: callerActiveIn(caller),
   };
 }

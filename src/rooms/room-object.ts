@@ -144,8 +144,8 @@ export class RoomObject extends DurableObject<Env> {
   }
 
   /**
-   * Opens a WebSocket: a party's signalling socket (see signallingRequest), or a dashboard's live
-   * events (see roomEventsRequest): the current status, then every change.
+   * Opens a WebSocket the Worker asked for (`roomSocketRequest`): a party's signalling socket, or a
+   * dashboard's live events (the current status, then every change).
    */
   override async fetch(request: Request): Promise<Response> {
     const socket = socketRequestFromUrl(request.url);

@@ -25,6 +25,15 @@ export type UserWrite = Omit<UserRow, "created_at" | "updated_at">;
  */
 export const callerActiveColumn = (param: string) => `(SELECT u.is_active FROM users u WHERE u.id = ${param}) AS caller_active`;
 
+/** The caller's `is_active` as a statement of its own, for a route whose reads go in one `batch`: read it back with `callerActiveIn`. */
+export function callerActiveStatement(db: D1Database, callerId: number): D1PreparedStatement {
+  return db.prepare(`SELECT ${callerActiveColumn("?1")}`).bind(callerId);
+}
+
+export function callerActiveIn(result: D1Result | undefined): number | null {
+  return (result?.results[0] as { caller_active: number | null } | undefined)?.caller_active ?? null;
+}
+
 export function findUser(db: D1Database, id: number): Promise<UserRow | null> {
   return db.prepare("SELECT * FROM users WHERE id = ?").bind(id).first<UserRow>();
 }

@@ -3,7 +3,7 @@ import { createMiddleware } from "hono/factory";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../../base/app-env";
 import { ApiError, errorKind } from "../../base/errors";
-import { errorBodySchema } from "../../base/router";
+import { errorBodySchema, jsonResponse } from "../../base/router";
 import { nowSeconds } from "../../time/iso";
 import { idempotencyKeyFrom, requestFingerprint } from "./idempotency-key";
 import {
@@ -16,14 +16,8 @@ import {
 
 /** The two refusals of a key already in use, for a route's `responses`. */
 export const idempotencyResponses = {
-  409: {
-    description: "A request with this Idempotency-Key is still in progress",
-    content: { "application/json": { schema: errorBodySchema } },
-  },
-  422: {
-    description: "This Idempotency-Key was already used with a different request",
-    content: { "application/json": { schema: errorBodySchema } },
-  },
+  409: jsonResponse(errorBodySchema, "A request with this Idempotency-Key is still in progress"),
+  422: jsonResponse(errorBodySchema, "This Idempotency-Key was already used with a different request"),
 } as const;
 
 /**
