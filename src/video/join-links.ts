@@ -23,7 +23,7 @@ const signedText = ({ appointmentId, userId, startsAt, expiresAt }: JoinKey) => 
  */
 export async function signJoinKey(key: JoinKey, secret: string): Promise<string> {
   const text = signedText(key);
-  const signature = await hmac(secret, "SHA-256", `${PURPOSE}.${text}`);
+  const signature = hmac(secret, "SHA-256", `${PURPOSE}.${text}`);
   return `${text}.${toBase64Url(signature.subarray(0, SIGNATURE_BYTES))}`;
 }
 

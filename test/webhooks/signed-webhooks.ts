@@ -50,7 +50,7 @@ export async function postAgora(
   const signature =
     signWith.signature !== undefined
       ? signWith.signature
-      : toHex(await hmac(signWith.secret ?? env.AGORA_NCS_SECRET, version === "v2" ? "SHA-256" : "SHA-1", signWith.body ?? sent));
+      : toHex(hmac(signWith.secret ?? env.AGORA_NCS_SECRET, version === "v2" ? "SHA-256" : "SHA-1", signWith.body ?? sent));
   const headers = new Headers({ "content-type": "application/json" });
   if (signature !== null) headers.set(version === "v2" ? "agora-signature-v2" : "agora-signature", signature);
   return exports.default.fetch(new Request(`${origin}${agoraWebhookPath}`, { method: "POST", headers, body: sent }));

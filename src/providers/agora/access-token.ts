@@ -39,7 +39,7 @@ const HEX_ID = /^[0-9a-fA-F]{32}$/;
 
 /**
  * Builds an Agora RTC token (AccessToken2, version "007") for one uid in one channel, the same
- * token `agora-token`'s `RtcTokenBuilder.buildTokenWithUid` builds, using only WebCrypto and
+ * token `agora-token`'s `RtcTokenBuilder.buildTokenWithUid` builds, using node:crypto's HMAC and
  * CompressionStream so it runs in workerd and Node alike.
  *
  * @example
@@ -66,8 +66,8 @@ export async function buildAgoraRtcToken(input: AgoraRtcTokenInput): Promise<Ago
     .bytes();
   // The certificate never signs token content itself: it is chained through HMACs keyed by
   // the issue time and then the salt, so each (issue time, salt) pair signs with its own key.
-  const signingKey = await hmac(uint32Bytes(salt), "SHA-256", await certificateKeyedByIssueTs(input.appCertificate, issueTs));
-  const signature = await hmac(signingKey, "SHA-256", signingInfo);
+  const signingKey = hmac(uint32Bytes(salt), "SHA-256", certificateKeyedByIssueTs(input.appCertificate, issueTs));
+  const signature = hmac(signingKey, "SHA-256", signingInfo);
 
   const content = new LittleEndianWriter(signature.length + signingInfo.length + 2).lengthPrefixed(signature).raw(signingInfo).bytes();
   return { token: VERSION + toBase64(await deflate(content)), expiresAt: issueTs + input.tokenExpireSeconds };
@@ -83,13 +83,13 @@ function packRtcService({ channelName, uid, role, privilegeExpireSeconds }: Agor
     .bytes();
 }
 
-let lastIssueKey: { certificate: string; issueTs: number; key: Promise<Uint8Array<ArrayBuffer>> } | undefined;
+let lastIssueKey: { certificate: string; issueTs: number; key: Uint8Array<ArrayBuffer> } | undefined;
 
 /**
  * The first link of the signing chain depends only on the certificate and the issue second,
  * so tokens issued in the same second share it instead of each paying for an HMAC.
  */
-function certificateKeyedByIssueTs(certificate: string, issueTs: number): Promise<Uint8Array<ArrayBuffer>> {
+function certificateKeyedByIssueTs(certificate: string, issueTs: number): Uint8Array<ArrayBuffer> {
   if (lastIssueKey?.certificate !== certificate || lastIssueKey.issueTs !== issueTs) {
     lastIssueKey = { certificate, issueTs, key: hmac(uint32Bytes(issueTs), "SHA-256", certificate) };
   }

@@ -43,6 +43,6 @@ export async function buildTwilioAccessToken(input: TwilioAccessTokenInput): Pro
     sub: input.accountSid,
   };
   const signingInput = `${encodedHeader}.${toBase64Url(utf8(JSON.stringify(payload)))}`;
-  const signature = await hmac(input.apiKeySecret, "SHA-256", signingInput);
+  const signature = hmac(input.apiKeySecret, "SHA-256", signingInput);
   return { token: `${signingInput}.${toBase64Url(signature)}`, expiresAt };
 }

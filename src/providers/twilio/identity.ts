@@ -14,6 +14,6 @@ const OPAQUE_HEX_CHARS = 32;
  */
 export async function twilioIdentity(setting: VideoIdentity, party: { id: number; email: string }): Promise<string> {
   if (setting.mode === "email") return `${party.id}-${party.email}`;
-  const mac = await hmac(setting.key, "SHA-256", String(party.id));
+  const mac = hmac(setting.key, "SHA-256", String(party.id));
   return `u-${toHex(mac).slice(0, OPAQUE_HEX_CHARS)}`;
 }

@@ -13,7 +13,7 @@ export type FormParams = ReadonlyArray<readonly [name: string, value: string]>;
  * const signature = await twilioSignature(authToken, "https://edge.example.com/webhooks/twilio", [["RoomSid", "RM..."]]);
  */
 export async function twilioSignature(authToken: string, url: string, params: FormParams): Promise<string> {
-  return toBase64(await hmac(authToken, "SHA-1", signedText(url, params)));
+  return toBase64(hmac(authToken, "SHA-1", signedText(url, params)));
 }
 
 /**
