@@ -32,11 +32,15 @@ const { Miniflare, convertV4MiniflareOptions } = createRequire(import.meta.resol
   convertV4MiniflareOptions(options: unknown): unknown;
 };
 
-export interface BuiltWorker extends AsyncDisposable {
+/** A Worker bundled and running in workerd, with no storage set up: a bench Worker of its own. */
+export interface BundledWorker extends AsyncDisposable {
   fetch(url: string, init?: RequestInit): Promise<Response>;
+  miniflare: Runtime;
+}
+
+export interface BuiltWorker extends BundledWorker {
   /** The Worker's D1 binding, to seed data. */
   db: D1Database;
-  miniflare: Runtime;
 }
 
 export async function startBuiltWorker({
@@ -49,6 +53,24 @@ export async function startBuiltWorker({
   /** Secrets and overrides of wrangler.toml's [vars]. */
   bindings?: Record<string, string>;
 } = {}): Promise<BuiltWorker> {
+  const worker = await startBundledWorker({ configPath, bindings });
+  const db = await worker.miniflare.getD1Database("DB");
+  for (const file of readdirSync(migrationsDir)
+    .filter((name) => name.endsWith(".sql"))
+    .sort()) {
+    for (const statement of unstable_splitSqlQuery(readFileSync(join(migrationsDir, file), "utf8"))) await db.prepare(statement).run();
+  }
+  return { ...worker, db };
+}
+
+/** The Worker `configPath` names, bundled as deployed and started in workerd. */
+export async function startBundledWorker({
+  configPath,
+  bindings = {},
+}: {
+  configPath: string;
+  bindings?: Record<string, string>;
+}): Promise<BundledWorker> {
   const outdir = mkdtempSync(join(tmpdir(), "built-worker-"));
   const wrangler = resolve("node_modules/.bin/wrangler");
   execFileSync(wrangler, ["deploy", "--dry-run", "--outdir", outdir, "--config", configPath], {
@@ -73,16 +95,8 @@ export async function startBuiltWorker({
   );
   await miniflare.ready;
 
-  const db = await miniflare.getD1Database("DB");
-  for (const file of readdirSync(migrationsDir)
-    .filter((name) => name.endsWith(".sql"))
-    .sort()) {
-    for (const statement of unstable_splitSqlQuery(readFileSync(join(migrationsDir, file), "utf8"))) await db.prepare(statement).run();
-  }
-
   return {
     fetch: (url, init) => miniflare.dispatchFetch(url, init),
-    db,
     miniflare,
     async [Symbol.asyncDispose]() {
       await miniflare.dispose();

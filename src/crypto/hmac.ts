@@ -10,7 +10,7 @@ const nodeHashName = { "SHA-1": "sha1", "SHA-256": "sha256" } as const;
  * `nodejs_compat`, in workerd). Measured by `npm run bench:tokens`: in Node, WebCrypto's
  * `subtle.sign` runs on the thread pool, so every call costs an async hop (token builders
  * issued one at a time ran at about half the official SDKs' speed); in workerd both are native,
- * and createHmac is as fast with a string key and several times faster with a fresh byte key,
+ * and createHmac is as fast with a string key and two to three times faster with a fresh byte key,
  * which WebCrypto must import first (the Agora signing chain derives one per token).
  */
 export function hmac(
