@@ -1,3 +1,4 @@
+import type { Database } from "../base/database";
 import type { Caller } from "../base/caller";
 import { badRequest, permissionDenied } from "../base/errors";
 import { secondsFromIso } from "../time/iso";
@@ -12,7 +13,7 @@ const changeable = new Set(["scheduled", "confirmed"]);
  * Each write is conditional on the status read, so two racing cancels cannot both succeed.
  */
 export async function updateAppointment(
-  db: D1Database,
+  db: Database,
   current: AppointmentRow,
   input: UpdateAppointmentInput,
   caller: Caller,
