@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
+import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../base/app-env";
 import { badRequest } from "../base/errors";
 
@@ -33,16 +34,15 @@ const replicaConstraint = (c: Context<AppEnv>) => clientBookmark(c) ?? "first-un
 
 /**
  * Opens the request's D1 session (`c.var.db`) and hands its bookmark back in `x-d1-bookmark`, for
- * the client to send with its next request. Reads (GET, HEAD) may be served by a replica near the
- * caller; anything else starts on the primary, so what a write checks first is current (the
- * writes themselves always go to the primary). Routes that only read behind a POST opt in to
- * replicas with `replicaReads`.
+ * the client to send with its next request. Reads (GET, HEAD, and routes that declare
+ * `replicaReads`) may be served by a replica near the caller; anything else starts on the
+ * primary, so what a write checks first is current (the writes themselves always go to the primary).
  *
  * @example app.use("/api/*", d1Session())
  */
 export function d1Session(): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async function d1Session(c, next) {
-    const reads = c.req.method === "GET" || c.req.method === "HEAD";
+    const reads = c.req.method === "GET" || c.req.method === "HEAD" || matchedRoutes(c).some(({ handler }) => handler === replicaReads);
     // Read on every route, so a malformed bookmark is refused alike; the primary is at least as recent as any.
     const replica = replicaConstraint(c);
     c.set("db", c.env.DB.withSession(reads ? replica : "first-primary"));
@@ -53,12 +53,12 @@ export function d1Session(): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * For a POST route that only reads, or whose writes are conditional on the row's state (so a
- * stale read cannot make them wrong): its reads may be served by a replica, as a GET's are.
+ * Declares a POST route that only reads, or whose writes are conditional on the row's state (so
+ * a stale read cannot make them wrong): `d1Session` lets a replica serve its reads, as a GET's.
+ * It does nothing itself.
  *
  * @example middleware: [replicaReads, audited(tokenAudit, appointmentInPath)] as const
  */
-export const replicaReads: MiddlewareHandler<AppEnv> = createMiddleware<AppEnv>(async function replicaReads(c, next) {
-  c.set("db", c.env.DB.withSession(replicaConstraint(c)));
+export const replicaReads: MiddlewareHandler<AppEnv> = createMiddleware<AppEnv>(async function replicaReads(_c, next) {
   await next();
 });
