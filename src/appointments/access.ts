@@ -1,6 +1,6 @@
-import type { Database } from "../base/database";
 import type { Caller } from "../base/caller";
 import { refuseInactive } from "../base/caller";
+import type { Database } from "../base/database";
 import { ApiError, notFound, permissionDenied } from "../base/errors";
 import { type AppointmentWithParties, findAppointmentForCaller } from "./queries";
 

@@ -1,5 +1,5 @@
-import type { Database } from "../base/database";
 import { type Caller, refuseInactive } from "../base/caller";
+import type { Database } from "../base/database";
 import { badRequest, permissionDenied } from "../base/errors";
 import { toHex } from "../crypto/encoding";
 import { findUsers, type UserRow } from "../users/queries";

@@ -1,5 +1,5 @@
-import type { Database } from "../base/database";
 import type { Caller } from "../base/caller";
+import type { Database } from "../base/database";
 import { badRequest, permissionDenied } from "../base/errors";
 import { secondsFromIso } from "../time/iso";
 import { type AppointmentRow, findClash, rescheduleAppointment, type Slot, transitionStatus } from "./queries";

@@ -1,5 +1,5 @@
-import type { Database } from "../base/database";
 import type { Role } from "../base/caller";
+import type { Database } from "../base/database";
 import { isoFromSeconds } from "../time/iso";
 import type { UserView } from "./schemas";
 

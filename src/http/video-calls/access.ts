@@ -1,7 +1,7 @@
-import type { Database } from "../../base/database";
 import { appointmentForCaller } from "../../appointments/access";
 import type { AppointmentWithParties } from "../../appointments/queries";
 import type { Caller } from "../../base/caller";
+import type { Database } from "../../base/database";
 import { requireProvider } from "../../video/room-entry";
 
 const isCall = (row: AppointmentWithParties) => row.session_type === "telehealth";

@@ -1,4 +1,3 @@
-import type { Database } from "../../base/database";
 import type { Context } from "hono";
 import { bookAppointment, bookingParties } from "../../appointments/booking";
 import { type AppointmentWithParties, findAppointment, listAppointments, transitionStatus } from "../../appointments/queries";
@@ -7,6 +6,7 @@ import { type AppointmentStatus, appointmentIdParamSchema } from "../../appointm
 import { authedRoute } from "../../auth/route-access";
 import type { AppEnv } from "../../base/app-env";
 import { refuseInactive } from "../../base/caller";
+import type { Database } from "../../base/database";
 import { badRequest, notFound } from "../../base/errors";
 import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../../base/pagination";
 import { createRouter, errorBodySchema, errorResponses, jsonBody, jsonResponse } from "../../base/router";
