@@ -1,5 +1,6 @@
 import type { Caller } from "../base/caller";
 import { refuseInactive } from "../base/caller";
+import type { Database } from "../base/database";
 import { ApiError, notFound, permissionDenied } from "../base/errors";
 import { type AppointmentWithParties, findAppointmentForCaller } from "./queries";
 
@@ -36,7 +37,7 @@ export function mayAccess(appointment: Parties, caller: Pick<Caller, "id" | "rol
  * this function. A deactivated caller is refused (403) from the same statement.
  */
 export async function appointmentForCaller(
-  db: D1Database,
+  db: Database,
   id: number,
   caller: Caller,
   access: SessionAccess,
@@ -56,7 +57,7 @@ export async function appointmentForCaller(
  * A stranger gets the same 404 as an unknown room, so room names cannot be probed; an admin, who
  * may know every session but never enters one, a 403.
  */
-export async function sessionForParty(db: D1Database, roomName: string, caller: Caller): Promise<AppointmentWithParties> {
+export async function sessionForParty(db: Database, roomName: string, caller: Caller): Promise<AppointmentWithParties> {
   const session = await findAppointmentForCaller(db, { roomName }, caller.id);
   if (!session) throw notFound("Video session not found");
   if (!mayAccess(session, caller, { admins: false }))

@@ -1,4 +1,5 @@
 import { type Caller, refuseInactive } from "../base/caller";
+import type { Database } from "../base/database";
 import { badRequest, permissionDenied } from "../base/errors";
 import { toHex } from "../crypto/encoding";
 import { findUsers, type UserRow } from "../users/queries";
@@ -30,7 +31,7 @@ const appointmentFields: BookingFields = { start: "appointment_date", psychologi
  * people, both existing and active in the right roles, and no clash for either of them.
  * Appointments and video calls are the same rows, so both APIs book through here.
  */
-export async function bookAppointment(db: D1Database, request: BookingRequest, now: number, rules: BookingRules): Promise<AppointmentRow> {
+export async function bookAppointment(db: Database, request: BookingRequest, now: number, rules: BookingRules): Promise<AppointmentRow> {
   const fields = rules.fields ?? appointmentFields;
   if (request.startsAt <= now)
     throw badRequest(`${sentenceCase(fields.start)} must be in the future`, { [fields.start]: ["Must be in the future"] });

@@ -1,3 +1,4 @@
+import type { Database } from "../base/database";
 import type { VideoProvider } from "../base/video-provider";
 import { callerActiveColumn, callerActiveIn, callerActiveStatement } from "../users/queries";
 import { joinClosesMinutesAfterEnd, joinOpensMinutesBefore } from "./join-window";
@@ -40,17 +41,17 @@ const withParties = `SELECT ${partyColumns} ${partyJoins}`;
 /** An appointment as one caller reads it: with whether the caller's own account is active. */
 export type AppointmentForCaller = AppointmentWithParties & { caller_active: number | null };
 
-export function findAppointment(db: D1Database, id: number): Promise<AppointmentWithParties | null> {
+export function findAppointment(db: Database, id: number): Promise<AppointmentWithParties | null> {
   return db.prepare(`${withParties} WHERE a.id = ?`).bind(id).first<AppointmentWithParties>();
 }
 
-export function findAppointmentByRoom(db: D1Database, videoRoomId: string): Promise<AppointmentWithParties | null> {
+export function findAppointmentByRoom(db: Database, videoRoomId: string): Promise<AppointmentWithParties | null> {
   return db.prepare(`${withParties} WHERE a.video_room_id = ?`).bind(videoRoomId).first<AppointmentWithParties>();
 }
 
 /** The appointment by id or room name, and the caller's `is_active`, in one statement. */
 export function findAppointmentForCaller(
-  db: D1Database,
+  db: Database,
   key: { id: number } | { roomName: string },
   callerId: number,
 ): Promise<AppointmentForCaller | null> {
@@ -115,7 +116,7 @@ export function appointmentListQuery(filter: AppointmentFilter): { countSql: str
  * profile anyway).
  */
 export async function listAppointments(
-  db: D1Database,
+  db: Database,
   filter: AppointmentFilter,
   callerId?: number,
 ): Promise<{ count: number; rows: AppointmentWithParties[]; callerActive: number | null }> {
@@ -150,7 +151,7 @@ function clashParams(slot: Slot, excludeId: number) {
 }
 
 /** The first appointment the slot clashes with, to tell the caller whose calendar is taken. */
-export function findClash(db: D1Database, slot: Slot, excludeId = 0): Promise<{ psychologist_id: number; patient_id: number } | null> {
+export function findClash(db: Database, slot: Slot, excludeId = 0): Promise<{ psychologist_id: number; patient_id: number } | null> {
   return db
     .prepare(`${clashes} LIMIT 1`)
     .bind(...clashParams(slot, excludeId))
@@ -170,7 +171,7 @@ export type NewAppointment = Slot & {
  * Inserts the appointment unless it clashes and names its video room after its id, in one
  * transaction: a clashing or failed booking leaves nothing half-written. Null on a clash.
  */
-export async function insertAppointment(db: D1Database, booking: NewAppointment): Promise<AppointmentRow | null> {
+export async function insertAppointment(db: Database, booking: NewAppointment): Promise<AppointmentRow | null> {
   const [inserted, named] = await db.batch<AppointmentRow>([
     db
       .prepare(
@@ -197,7 +198,7 @@ export async function insertAppointment(db: D1Database, booking: NewAppointment)
 }
 
 /** Moves an appointment unless the new slot clashes; null on a clash or a concurrent change. */
-export function rescheduleAppointment(db: D1Database, id: number, slot: Slot, expectedStatus: AppointmentStatus, now: number) {
+export function rescheduleAppointment(db: Database, id: number, slot: Slot, expectedStatus: AppointmentStatus, now: number) {
   return db
     .prepare(
       `UPDATE appointments SET starts_at = ?6, duration_minutes = ?7, updated_at = ?8
@@ -213,7 +214,7 @@ export function rescheduleAppointment(db: D1Database, id: number, slot: Slot, ex
  * (another request got there first), so transitions never apply twice.
  */
 export function transitionStatus(
-  db: D1Database,
+  db: Database,
   id: number,
   from: AppointmentStatus[],
   to: AppointmentStatus,
@@ -235,7 +236,7 @@ export function transitionStatus(
  * A user's telehealth sessions whose rooms may be open now (the join window, with a minute's
  * margin before it): the rooms their tokens and sockets can reach.
  */
-export async function openSessionsOf(db: D1Database, userId: number, now: number): Promise<AppointmentRow[]> {
+export async function openSessionsOf(db: Database, userId: number, now: number): Promise<AppointmentRow[]> {
   const { results } = await db
     .prepare(
       `SELECT * FROM appointments

@@ -1,4 +1,5 @@
 import type { Caller } from "../base/caller";
+import type { Database } from "../base/database";
 import { badRequest, permissionDenied } from "../base/errors";
 import { secondsFromIso } from "../time/iso";
 import { type AppointmentRow, findClash, rescheduleAppointment, type Slot, transitionStatus } from "./queries";
@@ -12,7 +13,7 @@ const changeable = new Set(["scheduled", "confirmed"]);
  * Each write is conditional on the status read, so two racing cancels cannot both succeed.
  */
 export async function updateAppointment(
-  db: D1Database,
+  db: Database,
   current: AppointmentRow,
   input: UpdateAppointmentInput,
   caller: Caller,

@@ -8,6 +8,9 @@ import type { Config } from "./config";
  */
 export type AppEnv = {
   Bindings: Env;
-  /** `appointmentId`: the session a route found by room name, for the audit trail. */
-  Variables: { config: Config; caller: Caller; appointmentId?: number };
+  /**
+   * `db`: the request's D1 session (`d1Session`), which routes query instead of `env.DB`;
+   * `appointmentId`: the session a route found by room name, for the audit trail.
+   */
+  Variables: { config: Config; caller: Caller; db: D1DatabaseSession; appointmentId?: number };
 };

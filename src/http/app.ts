@@ -9,6 +9,7 @@ import { webhookRoutes } from "../webhooks/routes";
 import { appointmentRoutes } from "./appointments";
 import { auditEventRoutes } from "./audit-events";
 import { corsForAllowedOrigins } from "./cors";
+import { d1Session } from "./d1-session";
 import { mountDocs } from "./docs/routes";
 import { healthRoutes } from "./health";
 import { outboxRoutes } from "./outbox";
@@ -46,6 +47,9 @@ app.use("/api/*", async (c, next) => {
 
 // Practices' own front ends on the allow-list; a preflight is answered before authentication.
 app.use("/api/*", corsForAllowedOrigins());
+
+// Worldwide reads: each request's queries run in one D1 session, on a nearby replica where they may.
+app.use("/api/*", d1Session());
 
 // Providers' payloads are small; anything bigger is not theirs.
 // Counted per IP before anything else (a forged flood costs no signature work), then sized.

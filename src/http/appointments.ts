@@ -66,7 +66,7 @@ export const appointmentRoutes = createRouter()
     const now = nowSeconds();
     const sessionType = input.session_type;
     const row = await bookAppointment(
-      c.env.DB,
+      c.var.db,
       {
         psychologistId,
         patientId,
@@ -81,17 +81,17 @@ export const appointmentRoutes = createRouter()
       { bookedBy: c.get("caller") },
     );
     await appointmentBooked(changeContext(c), row, now);
-    const booked = await appointmentForCaller(c.env.DB, row.id, c.get("caller"), { admins: true });
+    const booked = await appointmentForCaller(c.var.db, row.id, c.get("caller"), { admins: true });
     return c.json(appointmentDetailView(booked, c.get("config").meetingBaseUrl), 201);
   })
   .openapi(listRoute, async (c) => {
     const query = c.req.valid("query");
     const caller = c.get("caller");
     // The caller's own profile gives their time zone, and whether their account is active.
-    const profile = await findUser(c.env.DB, caller.id);
+    const profile = await findUser(c.var.db, caller.id);
     refuseInactive(profile?.is_active);
     const timeZone = profile?.timezone ?? c.get("config").defaultTimezone;
-    const { count, rows } = await listAppointments(c.env.DB, {
+    const { count, rows } = await listAppointments(c.var.db, {
       ...(caller.role === "admin"
         ? {}
         : { party: { column: caller.role === "psychologist" ? "psychologist_id" : "patient_id", id: caller.id } }),
@@ -110,15 +110,15 @@ export const appointmentRoutes = createRouter()
     );
   })
   .openapi(detailRoute, async (c) => {
-    const row = await appointmentForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: true });
+    const row = await appointmentForCaller(c.var.db, c.req.valid("param").id, c.get("caller"), { admins: true });
     return c.json(appointmentDetailView(row, c.get("config").meetingBaseUrl), 200);
   })
   .openapi(updateRoute, async (c) => {
     const caller = c.get("caller");
-    const current = await appointmentForCaller(c.env.DB, c.req.valid("param").id, caller, { admins: true });
+    const current = await appointmentForCaller(c.var.db, c.req.valid("param").id, caller, { admins: true });
     const now = nowSeconds();
-    const changed = await updateAppointment(c.env.DB, current, c.req.valid("json"), caller, now);
+    const changed = await updateAppointment(c.var.db, current, c.req.valid("json"), caller, now);
     await appointmentChanged(changeContext(c), current, changed, now);
-    const updated = await appointmentForCaller(c.env.DB, current.id, caller, { admins: true });
+    const updated = await appointmentForCaller(c.var.db, current.id, caller, { admins: true });
     return c.json(appointmentDetailView(updated, c.get("config").meetingBaseUrl), 200);
   });

@@ -1,6 +1,7 @@
 import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../base/app-env";
+import { bookmarkHeader } from "./d1-session";
 
 /**
  * CORS for the origins in CORS_ALLOWED_ORIGINS only. A preflight from one of them is answered here,
@@ -11,7 +12,9 @@ export function corsForAllowedOrigins() {
   const allowed = cors({
     origin: (origin) => origin,
     allowMethods: ["GET", "POST", "PUT", "PATCH", "OPTIONS"],
-    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
+    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", bookmarkHeader],
+    // The D1 bookmark comes back for the client's next request (read-your-writes from a replica).
+    exposeHeaders: [bookmarkHeader],
     maxAge: 600,
   });
   return createMiddleware<AppEnv>(async function corsForAllowedOrigins(c, next) {

@@ -77,12 +77,12 @@ const eventsRoute = authedRoute({
 /** The live status and events of an appointment's video room, read from its room object. */
 export const roomRoutes = createRouter()
   .openapi(twilioStatusRoute, async (c) => {
-    const appointment = await appointmentForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: false });
+    const appointment = await appointmentForCaller(c.var.db, c.req.valid("param").id, c.get("caller"), { admins: false });
     const room = roomOf(appointment);
     return c.json(await roomStub(c.env, room.roomName).status(room, await roomCast(c.get("config"), appointment)), 200);
   })
   .openapi(agoraStatusRoute, async (c) => {
-    const call = await videoCallForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), {
+    const call = await videoCallForCaller(c.var.db, c.req.valid("param").id, c.get("caller"), {
       admins: false,
       notFound: "Appointment not found",
     });
@@ -94,7 +94,7 @@ export const roomRoutes = createRouter()
     // Before the read: a revocation that lands after it refuses this socket in the room object.
     const checkedAt = Date.now();
     const caller = c.get("caller");
-    const appointment = await appointmentForCaller(c.env.DB, c.req.valid("param").id, caller, { admins: false });
+    const appointment = await appointmentForCaller(c.var.db, c.req.valid("param").id, caller, { admins: false });
     if (appointment.status === "cancelled") throw badRequest("This appointment has been cancelled");
     const room = roomOf(appointment);
     const holder = { ...room, userId: caller.id, checkedAt, expiresAt: caller.expiresAt * 1000 };

@@ -46,10 +46,10 @@ async function schedulePage<Other extends object>(
 ) {
   const caller = c.get("caller");
   // The caller's own profile gives their time zone, and whether their account is active.
-  const profile = await findUser(c.env.DB, caller.id);
+  const profile = await findUser(c.var.db, caller.id);
   refuseInactive(profile?.is_active);
   const timeZone = profile?.timezone ?? c.get("config").defaultTimezone;
-  const { count, rows } = await listAppointments(c.env.DB, {
+  const { count, rows } = await listAppointments(c.var.db, {
     party: { column: partyColumn[role], id: caller.id },
     ...(query.status === "all" ? {} : { statuses: [query.status] }),
     ...startRangeInZone({ from: query.start_date, to: query.end_date, month: query.month, year: query.year }, timeZone, {

@@ -49,30 +49,30 @@ const putSyncedUser = authedRoute({
 
 export const userRoutes = createRouter()
   .openapi(getOwnProfile, async (c) => {
-    const row = await findUser(c.env.DB, c.get("caller").id);
+    const row = await findUser(c.var.db, c.get("caller").id);
     if (!row) throw notFound("User profile not found");
     refuseInactive(row.is_active);
     return c.json(userView(row), 200);
   })
   .openapi(putOwnProfile, async (c) => {
     const caller = c.get("caller");
-    const existing = await findUser(c.env.DB, caller.id);
+    const existing = await findUser(c.var.db, caller.id);
     refuseInactive(existing?.is_active);
     // A stored role is the platform sync's to change: a token saying otherwise must not rewrite it.
     const identity = existing ? { ...caller, role: existing.role } : caller;
-    const row = await saveUser(c.env.DB, mergeUser(existing, identity, c.req.valid("json"), c.get("config").defaultTimezone), nowSeconds());
+    const row = await saveUser(c.var.db, mergeUser(existing, identity, c.req.valid("json"), c.get("config").defaultTimezone), nowSeconds());
     return c.json(userView(row), existing ? 200 : 201);
   })
   .openapi(putSyncedUser, async (c) => {
     const { id } = c.req.valid("param");
     const input = c.req.valid("json");
     const caller = c.get("caller");
-    const users = await findUsers(c.env.DB, [id, caller.id]);
+    const users = await findUsers(c.var.db, [id, caller.id]);
     refuseInactive(users.get(caller.id)?.is_active);
     const existing = users.get(id) ?? null;
     const identity = { id, email: input.email, role: input.role };
     const now = nowSeconds();
-    const row = await saveUser(c.env.DB, mergeUser(existing, identity, input, c.get("config").defaultTimezone), now);
+    const row = await saveUser(c.var.db, mergeUser(existing, identity, input, c.get("config").defaultTimezone), now);
     // Switched off: whatever sessions they are in now end for them at once, not when their token lapses.
     if (existing?.is_active === 1 && row.is_active === 0) await userDeactivated(changeContext(c), id, now);
     return c.json(userView(row), existing ? 200 : 201);

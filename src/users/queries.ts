@@ -1,4 +1,5 @@
 import type { Role } from "../base/caller";
+import type { Database } from "../base/database";
 import { isoFromSeconds } from "../time/iso";
 import type { UserView } from "./schemas";
 
@@ -26,7 +27,7 @@ export type UserWrite = Omit<UserRow, "created_at" | "updated_at">;
 export const callerActiveColumn = (param: string) => `(SELECT u.is_active FROM users u WHERE u.id = ${param}) AS caller_active`;
 
 /** The caller's `is_active` as a statement of its own, for a route whose reads go in one `batch`: read it back with `callerActiveIn`. */
-export function callerActiveStatement(db: D1Database, callerId: number): D1PreparedStatement {
+export function callerActiveStatement(db: Database, callerId: number): D1PreparedStatement {
   return db.prepare(`SELECT ${callerActiveColumn("?1")}`).bind(callerId);
 }
 
@@ -34,11 +35,11 @@ export function callerActiveIn(result: D1Result | undefined): number | null {
   return (result?.results[0] as { caller_active: number | null } | undefined)?.caller_active ?? null;
 }
 
-export function findUser(db: D1Database, id: number): Promise<UserRow | null> {
+export function findUser(db: Database, id: number): Promise<UserRow | null> {
   return db.prepare("SELECT * FROM users WHERE id = ?").bind(id).first<UserRow>();
 }
 
-export async function findUsers(db: D1Database, ids: number[]): Promise<Map<number, UserRow>> {
+export async function findUsers(db: Database, ids: number[]): Promise<Map<number, UserRow>> {
   const placeholders = ids.map(() => "?").join(", ");
   const { results } = await db
     .prepare(`SELECT * FROM users WHERE id IN (${placeholders})`)
@@ -48,7 +49,7 @@ export async function findUsers(db: D1Database, ids: number[]): Promise<Map<numb
 }
 
 /** Inserts or replaces a user's columns in one statement, keeping the original `created_at`. */
-export async function saveUser(db: D1Database, user: UserWrite, now: number): Promise<UserRow> {
+export async function saveUser(db: Database, user: UserWrite, now: number): Promise<UserRow> {
   const row = await db
     .prepare(
       `INSERT INTO users (id, email, name, role, phone, timezone, whatsapp_opt_in, email_opt_in, is_active, created_at, updated_at)

@@ -32,7 +32,8 @@ describe("CORS for practices' own front ends", () => {
       expect(corsHeaders(response)).toEqual({
         "access-control-allow-origin": practice,
         "access-control-allow-methods": "GET,POST,PUT,PATCH,OPTIONS",
-        "access-control-allow-headers": "Authorization,Content-Type,Idempotency-Key",
+        "access-control-allow-headers": "Authorization,Content-Type,Idempotency-Key,x-d1-bookmark",
+        "access-control-expose-headers": "x-d1-bookmark",
         "access-control-max-age": "600",
       });
       expect(response.headers.get("vary")).toContain("Origin");
@@ -44,6 +45,9 @@ describe("CORS for practices' own front ends", () => {
     const ok = await call(`/api/video-sessions/${row.video_room_id}/`, { as: patient, headers: { origin: practice } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get("access-control-allow-origin")).toBe(practice);
+    // The page keeps the D1 bookmark for its next request, so it must be able to read it.
+    expect(ok.headers.get("access-control-expose-headers")).toBe("x-d1-bookmark");
+    expect(ok.headers.get("x-d1-bookmark")).toBeTruthy();
     // The page shows why a link did not open, so refusals must be readable too.
     const refused = await call(`/api/video-sessions/${row.video_room_id}/redeem/`, {
       method: "POST",

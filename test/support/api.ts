@@ -19,13 +19,18 @@ export function tokenFor(user: TestUser, overrides: Record<string, unknown> = {}
 
 type CallOptions = { method?: string; body?: unknown; as?: TestUser; token?: string; headers?: Record<string, string> };
 
-let settingsOverrides: Partial<Record<keyof Env, string>> | undefined;
+let settingsOverrides: Partial<Env> | undefined;
 
 /**
  * Runs `fn` with some settings changed, as if deployed with them: its calls reach the Worker with
  * an `env` of their own (the configuration is parsed once per `env`), and later calls do not.
  */
-export async function withSettings<T>(overrides: Partial<Record<keyof Env, string>>, fn: () => Promise<T>): Promise<T> {
+export function withSettings<T>(overrides: Partial<Record<keyof Env, string>>, fn: () => Promise<T>): Promise<T> {
+  return withBindings(overrides as Partial<Env>, fn);
+}
+
+/** As `withSettings`, for bindings: the calls in `fn` reach the Worker with these instead (a recording D1, say). */
+export async function withBindings<T>(overrides: Partial<Env>, fn: () => Promise<T>): Promise<T> {
   settingsOverrides = overrides;
   try {
     return await fn();

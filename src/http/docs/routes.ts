@@ -8,7 +8,10 @@ const documentConfig = {
   info: {
     title: "Telehealth video edge API",
     version: "1.0.0",
-    description: "Appointments, video access, live room state and reminders for therapy practices.",
+    description:
+      "Appointments, video access, live room state and reminders for therapy practices. An `/api` answer that read or " +
+      "wrote data carries `x-d1-bookmark`: send the last one back in the same header, and reads see your own writes " +
+      "(a malformed one is a 400).",
   },
 };
 

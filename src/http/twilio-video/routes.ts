@@ -113,7 +113,7 @@ export const twilioVideoRoutes = createRouter()
 
 /** A Twilio appointment of which the caller is a party (admins are not: they never enter rooms). */
 async function enterableAppointment(c: Context<AppEnv>, id: number): Promise<AppointmentWithParties & { video_provider: "twilio" }> {
-  const appointment = await appointmentForCaller(c.env.DB, id, c.get("caller"), { admins: false });
+  const appointment = await appointmentForCaller(c.var.db, id, c.get("caller"), { admins: false });
   requireProvider(appointment, "twilio");
   return appointment;
 }

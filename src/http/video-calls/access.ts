@@ -1,6 +1,7 @@
 import { appointmentForCaller } from "../../appointments/access";
 import type { AppointmentWithParties } from "../../appointments/queries";
 import type { Caller } from "../../base/caller";
+import type { Database } from "../../base/database";
 import { requireProvider } from "../../video/room-entry";
 
 const isCall = (row: AppointmentWithParties) => row.session_type === "telehealth";
@@ -11,7 +12,7 @@ const isCall = (row: AppointmentWithParties) => row.session_type === "telehealth
  * route has always said "Appointment not found" rather than "Video call not found".
  */
 export async function videoCallForCaller(
-  db: D1Database,
+  db: Database,
   id: number,
   caller: Caller,
   { admins, notFound = "Video call not found" }: { admins: boolean; notFound?: string },

@@ -6,6 +6,7 @@ import { type AppointmentStatus, appointmentIdParamSchema } from "../../appointm
 import { authedRoute } from "../../auth/route-access";
 import type { AppEnv } from "../../base/app-env";
 import { refuseInactive } from "../../base/caller";
+import type { Database } from "../../base/database";
 import { badRequest, notFound } from "../../base/errors";
 import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../../base/pagination";
 import { createRouter, errorBodySchema, errorResponses, jsonBody, jsonResponse } from "../../base/router";
@@ -16,6 +17,7 @@ import { openRoom } from "../../video/room-entry";
 import type { TokenPurpose } from "../../video/token-ttl";
 import { appointmentInPath, audited, tokenAudit } from "../audited";
 import { changeContext } from "../change-context";
+import { replicaReads } from "../d1-session";
 import { idempotencyHeadersSchema } from "../idempotency/idempotency-key";
 import { idempotencyResponses, idempotent } from "../idempotency/idempotent";
 import { videoCallForCaller } from "./access";
@@ -61,7 +63,8 @@ const tokenRoutes = (action: "join" | "token", summary: string, description: str
     method: "post",
     path: `${base}/{id}/${action}/`,
     access: { session: "id", limited: true },
-    middleware: [audited(tokenAudit, appointmentInPath)] as const,
+    // A join's only write (`startCall`) is conditional on the call's status, so a replica's slightly older read cannot make it wrong.
+    middleware: [replicaReads, audited(tokenAudit, appointmentInPath)] as const,
     summary,
     description: `${description} Doctor and patient only, from 15 minutes before the start until 30 minutes after the end.`,
     request: { params: appointmentIdParamSchema },
@@ -96,7 +99,7 @@ export const videoCallRoutes = createRouter()
     const query = c.req.valid("query");
     const caller = c.get("caller");
     const { count, rows, callerActive } = await listAppointments(
-      c.env.DB,
+      c.var.db,
       {
         ...(caller.role === "admin"
           ? {}
@@ -115,7 +118,7 @@ export const videoCallRoutes = createRouter()
     const { psychologistId, patientId } = bookingParties({ psychologist_id: input.doctor, patient_id: input.patient }, c.get("caller"));
     const now = nowSeconds();
     const row = await bookAppointment(
-      c.env.DB,
+      c.var.db,
       {
         psychologistId,
         patientId,
@@ -135,22 +138,22 @@ export const videoCallRoutes = createRouter()
       },
     );
     await appointmentBooked(changeContext(c), row, now);
-    return c.json(videoCallView(await reread(c.env.DB, row.id)), 201);
+    return c.json(videoCallView(await reread(c.var.db, row.id)), 201);
   })
   .openapi(detailRoute, async (c) => {
-    const call = await videoCallForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: true });
+    const call = await videoCallForCaller(c.var.db, c.req.valid("param").id, c.get("caller"), { admins: true });
     return c.json(videoCallView(call), 200);
   })
   .openapi(joinRoute, async (c) => c.json(await issueAgoraToken(c, c.req.valid("param").id, "join"), 200))
   .openapi(renewRoute, async (c) => c.json(await issueAgoraToken(c, c.req.valid("param").id, "renewal"), 200))
   .openapi(endRoute, async (c) => {
-    const call = await videoCallForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: false });
+    const call = await videoCallForCaller(c.var.db, c.req.valid("param").id, c.get("caller"), { admins: false });
     const now = nowSeconds();
     const change = { from: ["ongoing" as const], to: "completed" as const, endedAt: now, refusal: "Only an ongoing call can be ended" };
     return c.json(videoCallView(await moveCall(c, call, change, now)), 200);
   })
   .openapi(cancelRoute, async (c) => {
-    const call = await videoCallForCaller(c.env.DB, c.req.valid("param").id, c.get("caller"), { admins: true });
+    const call = await videoCallForCaller(c.var.db, c.req.valid("param").id, c.get("caller"), { admins: true });
     const change = {
       from: ["scheduled" as const, "confirmed" as const],
       to: "cancelled" as const,
@@ -169,9 +172,9 @@ async function issueAgoraToken(c: Context<AppEnv>, id: number, purpose: TokenPur
   const caller = c.get("caller");
   const config = c.get("config");
   const now = nowSeconds();
-  const call = await videoCallForCaller(c.env.DB, id, caller, { admins: false });
+  const call = await videoCallForCaller(c.var.db, id, caller, { admins: false });
   const { channel, token, uid, expiresAt } = await admitToRoom(config, call, caller, { purpose, noun: "call" }, now);
-  if (purpose === "join" && !config.agora.ncsSecret) await startCall(c.env.DB, call, now);
+  if (purpose === "join" && !config.agora.ncsSecret) await startCall(c.var.db, call, now);
   return { channel_name: channel, token, uid, expiration_time: isoFromSeconds(expiresAt) };
 }
 
@@ -180,7 +183,7 @@ async function issueAgoraToken(c: Context<AppEnv>, id: number, purpose: TokenPur
  * status, so of two concurrent first joins one starts the call and the other finds it already
  * ongoing; a call cancelled or ended in between refuses the join.
  */
-async function startCall(db: D1Database, call: AppointmentWithParties, now: number): Promise<void> {
+async function startCall(db: Database, call: AppointmentWithParties, now: number): Promise<void> {
   if (call.status === "ongoing") return;
   if (await transitionStatus(db, call.id, ["scheduled", "confirmed"], "ongoing", now, { startedAt: now })) return;
   openRoom(await reread(db, call.id), "call", now);
@@ -199,7 +202,7 @@ async function moveCall(
   change: StatusChange,
   now: number,
 ): Promise<AppointmentWithParties> {
-  const db = c.env.DB;
+  const db = c.var.db;
   const moved = await transitionStatus(
     db,
     call.id,
@@ -214,7 +217,7 @@ async function moveCall(
   return current;
 }
 
-async function reread(db: D1Database, id: number): Promise<AppointmentWithParties> {
+async function reread(db: Database, id: number): Promise<AppointmentWithParties> {
   const call = await findAppointment(db, id);
   if (!call) throw notFound("Video call not found");
   return call;

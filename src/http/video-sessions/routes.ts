@@ -15,6 +15,7 @@ import { admitToRoom } from "../../video/room-admission";
 import { joinRefusal } from "../../video/room-entry";
 import type { TokenPurpose } from "../../video/token-ttl";
 import { audited, sessionFound, tokenAudit } from "../audited";
+import { replicaReads } from "../d1-session";
 import { redeemBodySchema, refreshedConnectionSchema, roomNameParamSchema, sessionTokenSchema, videoSessionSchema } from "./schemas";
 import { connectionView, joinLinkRefusal, sessionView } from "./views";
 
@@ -35,7 +36,8 @@ const refreshRoute = authedRoute({
   method: "post",
   path: "/api/video-sessions/{room_name}/refresh/",
   access: { session: "room_name", limited: true },
-  middleware: [audited(tokenAudit, sessionFound)] as const,
+  // Only reads: a POST because it mints credentials.
+  middleware: [replicaReads, audited(tokenAudit, sessionFound)] as const,
   summary: "A fresh connection that lasts until the room closes",
   description: `${partiesOnly} Refused outside the join window with the reason.`,
   request: { params: roomNameParamSchema },
@@ -54,7 +56,7 @@ const redeemRoute = publicRoute({
   path: "/api/video-sessions/{room_name}/redeem/",
   publicBecause: "The join link's signed key in the body is the credential: the page has no JWT yet.",
   // Nothing vouches for the caller yet, so each attempt counts against their IP.
-  middleware: [limitPerIp("ANONYMOUS_RATE_LIMIT")] as const,
+  middleware: [limitPerIp("ANONYMOUS_RATE_LIMIT"), replicaReads] as const,
   summary: "Redeem a personal join link's key for a token scoped to its session (no JWT)",
   description:
     "The key comes from the link's fragment (`#k=`) and travels only in this body. The token works on this session's " +
@@ -73,7 +75,7 @@ export const videoSessionRoutes = createRouter()
   .openapi(sessionRoute, async (c) => {
     const now = nowSeconds();
     const caller = c.get("caller");
-    const session = await sessionForParty(c.env.DB, c.req.valid("param").room_name, caller);
+    const session = await sessionForParty(c.var.db, c.req.valid("param").room_name, caller);
     c.set("appointmentId", session.id);
     const window = joinWindow(sessionTiming(session), now);
     const closedReason = joinRefusal(window, "appointment") ?? null;
@@ -84,7 +86,7 @@ export const videoSessionRoutes = createRouter()
   })
   .openapi(refreshRoute, async (c) => {
     const now = nowSeconds();
-    const session = await sessionForParty(c.env.DB, c.req.valid("param").room_name, c.get("caller"));
+    const session = await sessionForParty(c.var.db, c.req.valid("param").room_name, c.get("caller"));
     c.set("appointmentId", session.id);
     return c.json({ connection: await connect(c.get("config"), session, c.get("caller"), "renewal", now) }, 200);
   })
@@ -94,7 +96,7 @@ export const videoSessionRoutes = createRouter()
     const roomName = c.req.valid("param").room_name;
     if (!config.sessionLinkSecret) throw new ApiError(500, "Personal links are off: SESSION_LINK_SECRET and JWT_SECRET are not set");
     const claims = await readJoinKey(c.req.valid("json").key, config.sessionLinkSecret);
-    const session = claims ? await findAppointmentForCaller(c.env.DB, { id: claims.appointmentId }, claims.userId) : null;
+    const session = claims ? await findAppointmentForCaller(c.var.db, { id: claims.appointmentId }, claims.userId) : null;
     const refusal = joinLinkRefusal(claims, session, roomName, now);
     if (refusal || !claims || !session) {
       console.log(JSON.stringify({ event: "join_link_refused", appointment_id: claims?.appointmentId ?? null, reason: refusal?.reason }));

@@ -33,7 +33,7 @@ export const signallingRoutes = createRouter().openapi(signallingRoute, async (c
   const caller = c.get("caller");
   // Before the read: a revocation that lands after it refuses this socket in the room object.
   const checkedAt = Date.now();
-  const session = await sessionForParty(c.env.DB, c.req.valid("param").room_name, caller);
+  const session = await sessionForParty(c.var.db, c.req.valid("param").room_name, caller);
   requireProvider(session, "webrtc");
   const { roomName, window } = openRoom(session, "appointment", nowSeconds());
   const holder = { roomName, appointmentId: session.id, userId: caller.id, checkedAt, expiresAt: caller.expiresAt * 1000 };

@@ -1,3 +1,5 @@
+import { bookmarkHeaders, keepBookmark } from "./bookmark";
+
 /** A non-2xx answer from the API, with the server's `{"error": "..."}` message when it sent one. */
 export class ApiError extends Error {
   constructor(
@@ -16,7 +18,7 @@ type RequestOptions = { token?: string | null; method?: "GET" | "POST"; body?: u
  * Authorization header only: never in a URL, where it would end up in logs and histories.
  */
 export async function apiJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json" };
+  const headers: Record<string, string> = { accept: "application/json", ...bookmarkHeaders() };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers["content-type"] = "application/json";
   const response = await fetch(path, {
@@ -28,6 +30,7 @@ export async function apiJson<T>(path: string, options: RequestOptions = {}): Pr
     referrerPolicy: "no-referrer",
     cache: "no-store",
   });
+  keepBookmark(response);
   const body = await response.json().catch(() => undefined);
   if (!response.ok) throw new ApiError(response.status, errorMessage(body) ?? `The server answered ${response.status}`);
   return body as T;
