@@ -167,11 +167,23 @@ export type NewAppointment = Slot & {
 };
 
 /**
- * Inserts the appointment unless it clashes and names its video room after its id, in one
- * transaction: a clashing or failed booking leaves nothing half-written. Null on a clash.
+ * Statements about a new appointment to commit in its booking's transaction (its notices), built
+ * from the room name that finds it before the room is named after its id.
  */
-export async function insertAppointment(db: D1Database, booking: NewAppointment): Promise<AppointmentRow | null> {
-  const [inserted, named] = await db.batch<AppointmentRow>([
+export type WrittenWithBooking = (roomName: string) => D1PreparedStatement[];
+
+/**
+ * Inserts the appointment unless it clashes, writes `together` and names its video room after its
+ * id, in one transaction: a clashing or failed booking leaves nothing half-written. Null on a
+ * clash; otherwise the row and the results of `together`'s statements (none without a room).
+ */
+export async function insertAppointment(
+  db: D1Database,
+  booking: NewAppointment,
+  together: WrittenWithBooking = () => [],
+): Promise<{ row: AppointmentRow; together: D1Result[] } | null> {
+  const alongside = booking.roomNameTemplate === null ? [] : together(booking.roomNameTemplate);
+  const [inserted, ...rest] = await db.batch<AppointmentRow>([
     db
       .prepare(
         `INSERT INTO appointments (psychologist_id, patient_id, starts_at, duration_minutes, status, session_type,
@@ -189,11 +201,14 @@ export async function insertAppointment(db: D1Database, booking: NewAppointment)
         booking.roomNameTemplate,
         booking.now,
       ),
+    ...alongside,
     db
       .prepare("UPDATE appointments SET video_room_id = replace(video_room_id, '{id}', id) WHERE video_room_id = ? RETURNING *")
       .bind(booking.roomNameTemplate),
   ]);
-  return named?.results[0] ?? inserted?.results[0] ?? null;
+  const named = rest.pop();
+  const row = named?.results[0] ?? inserted?.results[0];
+  return row ? { row, together: rest } : null;
 }
 
 /** Moves an appointment unless the new slot clashes; null on a clash or a concurrent change. */

@@ -1,9 +1,10 @@
+import { type BookingRequest, type BookingRules, bookAppointment } from "../appointments/booking";
 import { joinWindow } from "../appointments/join-window";
 import { type AppointmentRow, openSessionsOf } from "../appointments/queries";
 import { sessionTiming } from "../appointments/views";
 import { type AuditActor, auditEvent, recordAudit } from "../audit/record";
 import type { Config } from "../base/config";
-import { noticeAppointmentChange, noticeAppointmentUpdate } from "../reminders/notices";
+import { bookingNoticeStatements, noticeAppointmentUpdate, pendingRowIds, queueNoticesAfterResponse } from "../reminders/notices";
 import { revokeRoomAccess } from "../rooms/room-stub";
 
 /**
@@ -19,12 +20,24 @@ export type ChangeContext = {
 };
 
 /**
- * What follows a booking, from either API (appointments or video calls): both parties get the
- * confirmation through the reminder ledger, and the session's reminders are planned.
+ * Books a session from either API (appointments or video calls) together with what both parties
+ * are owed: the confirmation, and any reminder already due or missed, in the reminder ledger, in
+ * the booking's own transaction. A booking is never stored without its notices; a failed write
+ * stores neither and answers 500, and a retry books afresh. The notices are queued after the
+ * answer, and the booking is audited.
  */
-export function appointmentBooked({ env, config, ctx, actor }: ChangeContext, appointment: AppointmentRow, now: number): Promise<void> {
-  recordAudit(env.DB, ctx, auditEvent("appointment.booked", actor, { appointmentId: appointment.id }, now));
-  return noticeAppointmentChange({ env, offsets: config.reminderOffsets, ctx }, { kind: "booked", appointment }, now);
+export async function bookAppointmentWithNotices(
+  { env, config, ctx, actor }: ChangeContext,
+  request: BookingRequest,
+  now: number,
+  rules: Omit<BookingRules, "together">,
+): Promise<AppointmentRow> {
+  const notices = (roomName: string) =>
+    bookingNoticeStatements(env.DB, { roomName, startsAt: request.startsAt }, config.reminderOffsets, now);
+  const { row, together } = await bookAppointment(env.DB, request, now, { ...rules, together: notices });
+  recordAudit(env.DB, ctx, auditEvent("appointment.booked", actor, { appointmentId: row.id }, now));
+  queueNoticesAfterResponse({ env, ctx }, pendingRowIds(together), row.id, now);
+  return row;
 }
 
 /**

@@ -178,11 +178,11 @@ describe("booking, reschedule and cancellation notices", () => {
     expect(await runCron(startsAt + HOUR - 24 * HOUR)).toEqual([]);
   });
 
-  it("is one call for any route that books or cancels, queueing after the response", async () => {
+  it("is one call for any route that moves or cancels, queueing after the response", async () => {
     const who = await parties({ patient: { whatsapp_opt_in: false } });
-    const appointment = await appointmentAt(freshStart(), who);
+    const appointment = await appointmentAt(freshStart(), who, { status: "cancelled" });
     const ctx = createExecutionContext();
-    await noticeAppointmentChange({ env, offsets: [1440, 60, 15], ctx }, { kind: "booked", appointment }, nowSeconds());
+    await noticeAppointmentChange({ env, offsets: [1440, 60, 15], ctx }, { kind: "cancelled", appointment }, nowSeconds());
     await waitOnExecutionContext(ctx);
     const rows = await ledgerRows(appointment.id);
     expect(rows.map((row) => [row.status, row.queued_at > 0])).toEqual([

@@ -23,7 +23,7 @@ describe("reminder query plans", () => {
   });
 
   it("writes planned rows looking up appointments and users by id", async () => {
-    const detail = await plan(insertPlannedSql, "[]", 0);
+    const detail = await plan(insertPlannedSql, "[]", 0, null);
     expect(detail).toContain("SEARCH a USING INTEGER PRIMARY KEY (rowid=?)");
     expect(detail).toContain("SEARCH u USING INTEGER PRIMARY KEY (rowid=?)");
     expect(detail).not.toMatch(/\bSCAN (a|u|appointments|users)\b/);

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { bookAppointment, bookingParties } from "../../appointments/booking";
+import { bookingParties } from "../../appointments/booking";
 import { type AppointmentWithParties, findAppointment, listAppointments, transitionStatus } from "../../appointments/queries";
 import { videoCallChannelName } from "../../appointments/room-names";
 import { type AppointmentStatus, appointmentIdParamSchema } from "../../appointments/schemas";
@@ -9,7 +9,7 @@ import { refuseInactive } from "../../base/caller";
 import { badRequest, notFound } from "../../base/errors";
 import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../../base/pagination";
 import { createRouter, errorBodySchema, errorResponses, jsonBody, jsonResponse } from "../../base/router";
-import { appointmentBooked, appointmentChanged } from "../../lifecycle/appointment-lifecycle";
+import { appointmentChanged, bookAppointmentWithNotices } from "../../lifecycle/appointment-lifecycle";
 import { isoFromSeconds, nowSeconds, secondsFromIso } from "../../time/iso";
 import { admitToRoom } from "../../video/room-admission";
 import { openRoom } from "../../video/room-entry";
@@ -114,8 +114,8 @@ export const videoCallRoutes = createRouter()
     const input = c.req.valid("json");
     const { psychologistId, patientId } = bookingParties({ psychologist_id: input.doctor, patient_id: input.patient }, c.get("caller"));
     const now = nowSeconds();
-    const row = await bookAppointment(
-      c.env.DB,
+    const row = await bookAppointmentWithNotices(
+      changeContext(c),
       {
         psychologistId,
         patientId,
@@ -134,7 +134,6 @@ export const videoCallRoutes = createRouter()
         bookedBy: c.get("caller"),
       },
     );
-    await appointmentBooked(changeContext(c), row, now);
     return c.json(videoCallView(await reread(c.env.DB, row.id)), 201);
   })
   .openapi(detailRoute, async (c) => {
