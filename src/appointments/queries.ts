@@ -211,23 +211,27 @@ export async function insertAppointment(
   return row ? { row, together: rest } : null;
 }
 
-/** Moves an appointment unless the new slot clashes; null on a clash or a concurrent change. */
-export function rescheduleAppointment(db: D1Database, id: number, slot: Slot, expectedStatus: AppointmentStatus, now: number) {
+/** The UPDATE moving an appointment unless the new slot clashes; returns no row on a clash or a concurrent change. */
+export function rescheduleStatement(db: D1Database, id: number, slot: Slot, expectedStatus: AppointmentStatus, now: number) {
   return db
     .prepare(
       `UPDATE appointments SET starts_at = ?6, duration_minutes = ?7, updated_at = ?8
        WHERE id = ?1 AND status = ?9 AND NOT EXISTS (${clashes})
        RETURNING *`,
     )
-    .bind(...clashParams(slot, id), slot.durationMinutes, now, expectedStatus)
-    .first<AppointmentRow>();
+    .bind(...clashParams(slot, id), slot.durationMinutes, now, expectedStatus);
 }
 
 /**
  * Moves an appointment from one status to another; null when it was no longer in `from`
  * (another request got there first), so transitions never apply twice.
  */
-export function transitionStatus(
+export function transitionStatus(...args: Parameters<typeof transitionStatement>) {
+  return transitionStatement(...args).first<AppointmentRow>();
+}
+
+/** `transitionStatus`'s UPDATE, for a batch that must commit with it. */
+export function transitionStatement(
   db: D1Database,
   id: number,
   from: AppointmentStatus[],
@@ -242,9 +246,19 @@ export function transitionStatus(
        WHERE id = ?5 AND status IN (${from.map((_, i) => `?${i + 6}`).join(", ")})
        RETURNING *`,
     )
-    .bind(to, now, times.startedAt ?? null, times.endedAt ?? null, id, ...from)
-    .first<AppointmentRow>();
+    .bind(to, now, times.startedAt ?? null, times.endedAt ?? null, id, ...from);
 }
+
+/** What a change's UPDATE makes of the appointment, known before it runs. */
+export type ChangeOutcome = { status: AppointmentStatus; startsAt: number };
+
+/**
+ * Runs a change's one conditional UPDATE (RETURNING *): alone, or in one transaction with what must
+ * be stored with it (its notices). Null when the UPDATE changed nothing.
+ */
+export type ApplyChange = (update: D1PreparedStatement, outcome: ChangeOutcome) => Promise<AppointmentRow | null>;
+
+export const applyAlone: ApplyChange = (update) => update.first<AppointmentRow>();
 
 /**
  * A user's telehealth sessions whose rooms may be open now (the join window, with a minute's

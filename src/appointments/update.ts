@@ -1,7 +1,15 @@
 import type { Caller } from "../base/caller";
 import { badRequest, permissionDenied } from "../base/errors";
 import { secondsFromIso } from "../time/iso";
-import { type AppointmentRow, findClash, rescheduleAppointment, type Slot, transitionStatus } from "./queries";
+import {
+  type ApplyChange,
+  type AppointmentRow,
+  applyAlone,
+  findClash,
+  rescheduleStatement,
+  type Slot,
+  transitionStatement,
+} from "./queries";
 import type { UpdateAppointmentInput } from "./schemas";
 
 const changeable = new Set(["scheduled", "confirmed"]);
@@ -9,7 +17,8 @@ const changeable = new Set(["scheduled", "confirmed"]);
 /**
  * Applies a PATCH: a reschedule under the booking rules, or a status change (confirm, cancel).
  * A session under way may still be cancelled (its room then ends for both parties), never moved.
- * Each write is conditional on the status read, so two racing cancels cannot both succeed.
+ * Each write is conditional on the status read, so two racing cancels cannot both succeed; `apply`
+ * runs it, alone or with what must be stored with it.
  */
 export async function updateAppointment(
   db: D1Database,
@@ -17,6 +26,7 @@ export async function updateAppointment(
   input: UpdateAppointmentInput,
   caller: Caller,
   now: number,
+  apply: ApplyChange = applyAlone,
 ): Promise<AppointmentRow> {
   const reschedule = input.appointment_date !== undefined || input.duration_minutes !== undefined;
   if (reschedule && input.status) {
@@ -39,7 +49,7 @@ export async function updateAppointment(
       durationMinutes: input.duration_minutes ?? current.duration_minutes,
       gapSeconds: 0,
     };
-    const moved = await rescheduleAppointment(db, current.id, slot, current.status, now);
+    const moved = await apply(rescheduleStatement(db, current.id, slot, current.status, now), { status: current.status, startsAt });
     if (moved) return moved;
     const clash = await findClash(db, slot, current.id);
     if (clash) {
@@ -57,7 +67,7 @@ export async function updateAppointment(
   }
   const to = input.status === "confirmed" ? "confirmed" : "cancelled";
   const from = to === "confirmed" ? ["scheduled" as const] : ["scheduled" as const, "confirmed" as const, "ongoing" as const];
-  const changed = await transitionStatus(db, current.id, from, to, now);
+  const changed = await apply(transitionStatement(db, current.id, from, to, now), { status: to, startsAt: current.starts_at });
   if (changed) return changed;
   throw badRequest(to === "cancelled" ? "Appointment is already cancelled" : "The appointment changed meanwhile; reload and try again");
 }

@@ -1,10 +1,10 @@
 import { type BookingRequest, type BookingRules, bookAppointment } from "../appointments/booking";
 import { joinWindow } from "../appointments/join-window";
-import { type AppointmentRow, openSessionsOf } from "../appointments/queries";
+import { type ApplyChange, type AppointmentRow, openSessionsOf } from "../appointments/queries";
 import { sessionTiming } from "../appointments/views";
 import { type AuditActor, auditEvent, recordAudit } from "../audit/record";
 import type { Config } from "../base/config";
-import { bookingNoticeStatements, noticeAppointmentUpdate, pendingRowIds, queueNoticesAfterResponse } from "../reminders/notices";
+import { bookingNoticeStatements, changeNoticeStatements, pendingRowIds, queueNoticesAfterResponse } from "../reminders/notices";
 import { revokeRoomAccess } from "../rooms/room-stub";
 
 /**
@@ -41,12 +41,28 @@ export async function bookAppointmentWithNotices(
 }
 
 /**
+ * Runs a change from either API (a PATCH, a call's cancel or end) with the notices it calls for
+ * (`changeNoticeStatements`) in one transaction, so that a failed write stores neither and answers
+ * 500; the notices are queued after the answer.
+ */
+export function applyWithNotices({ env, config, ctx }: ChangeContext, before: AppointmentRow, now: number): ApplyChange {
+  return async (update, outcome) => {
+    const notices = changeNoticeStatements(env.DB, before, outcome, config.reminderOffsets, now);
+    if (notices.length === 0) return update.first<AppointmentRow>();
+    const [changed, ...written] = await env.DB.batch([update, ...notices]);
+    const row = (changed?.results[0] as AppointmentRow | undefined) ?? null;
+    if (row) queueNoticesAfterResponse({ env, ctx }, pendingRowIds(written), row.id, now);
+    return row;
+  };
+}
+
+/**
  * What follows any stored change, from either API: a cancellation or a new time takes access to
- * the room back (`revokeAccess`) before the change answers, and both parties hear of it. No step
- * throws, since the change itself is already stored.
+ * the room back (`revokeAccess`) before the change answers. No step throws, since the change
+ * itself is already stored (with its notices: `applyWithNotices`).
  */
 export async function appointmentChanged(
-  { env, config, ctx, actor }: ChangeContext,
+  { env, ctx, actor }: ChangeContext,
   before: AppointmentRow,
   after: AppointmentRow,
   now: number,
@@ -67,7 +83,6 @@ export async function appointmentChanged(
     await revokeRoomAccess(env, roomRef(before, before.video_room_id), revocation);
     recordAudit(env.DB, ctx, auditEvent("access.revoked", actor, { ...about, outcome: revocation.cause }, now));
   }
-  await noticeAppointmentUpdate({ env, offsets: config.reminderOffsets, ctx }, before, after, now);
 }
 
 /**

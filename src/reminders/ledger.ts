@@ -90,7 +90,7 @@ export const insertPlannedSql = `
                json_extract(value, '$[4]') AS skip_reason, json_extract(value, '$[5]') AS previous_starts_at
         FROM json_each(?1)) p
   JOIN appointments a ON a.id = COALESCE(p.appointment_id, (SELECT n.id FROM appointments n WHERE n.video_room_id = ?3))
-    AND a.starts_at = p.starts_at
+    AND a.starts_at = p.starts_at AND (p.kind <> 'cancelled' OR a.status = 'cancelled')
   JOIN users u ON u.id IN (a.psychologist_id, a.patient_id)
   CROSS JOIN (SELECT 'whatsapp' AS channel UNION ALL SELECT 'email') ch
   RETURNING id, status`;
@@ -155,7 +155,8 @@ export async function findUnplannedAppointments(
 
 /**
  * Skips the appointment's pending messages that a reschedule or cancellation made wrong: those
- * for another start after a reschedule, all but the cancellation notice after a cancel.
+ * for another start after a reschedule, all but the cancellation notice after a cancel. Only if
+ * the appointment is now moved or cancelled: in the change's batch, after its conditional UPDATE.
  */
 export function skipOutdatedMessages(
   db: D1Database,
@@ -166,19 +167,21 @@ export function skipOutdatedMessages(
   return db
     .prepare(
       `UPDATE reminders SET status = 'skipped', skip_reason = ?2, updated_at = ?3
-       WHERE appointment_id = ?1 AND status = 'pending' AND CASE WHEN ?4 IS NULL THEN kind <> 'cancelled' ELSE starts_at <> ?4 END`,
+       WHERE appointment_id = ?1 AND status = 'pending' AND CASE WHEN ?4 IS NULL THEN kind <> 'cancelled' ELSE starts_at <> ?4 END
+         AND EXISTS (SELECT 1 FROM appointments a WHERE a.id = ?1 AND CASE WHEN ?4 IS NULL THEN a.status = 'cancelled' ELSE a.starts_at = ?4 END)`,
     )
     .bind(change.appointmentId, cancelled ? "appointment_cancelled" : "appointment_moved", now, cancelled ? null : change.startsAt);
 }
 
 /**
- * Bumps the appointment's invite revision on a reschedule or cancel: a booking's is 0 without a
- * row (`currentInviteSequence`), so the first bump writes 1.
+ * Bumps the appointment's invite revision on a reschedule or cancel, if the statement before it
+ * in the batch (the change's conditional UPDATE) changed the row: a booking's revision is 0
+ * without a row (`currentInviteSequence`), so the first bump writes 1.
  */
 export function bumpInviteSequence(db: D1Database, appointmentId: number, now: number): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO appointment_invites (appointment_id, sequence, updated_at) VALUES (?1, 1, ?2)
+      `INSERT INTO appointment_invites (appointment_id, sequence, updated_at) SELECT ?1, 1, ?2 WHERE changes() = 1
        ON CONFLICT (appointment_id) DO UPDATE SET sequence = sequence + 1, updated_at = excluded.updated_at`,
     )
     .bind(appointmentId, now);

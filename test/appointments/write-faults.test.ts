@@ -97,3 +97,65 @@ describe("booking under D1 faults", () => {
     );
   });
 });
+
+/** A couple with a session booked through `api` three days ahead, its four confirmations pending. */
+async function booked(api = apis[0]!) {
+  const who = await couple();
+  const { status, body } = await callJson(api.path, { method: "POST", as: who.psychologist, body: api.body(who) });
+  expect(status).toBe(201);
+  return { who, id: body.id as number };
+}
+
+const startOf = async (id: number) =>
+  (await env.DB.prepare("SELECT starts_at, status FROM appointments WHERE id = ?")
+    .bind(id)
+    .first<{ starts_at: number; status: string }>())!;
+
+describe("changes under D1 faults", () => {
+  it("reschedule: D1 failing on its notice leaves the session where it was and answers 500; the retry moves it once, with one notice each", async () => {
+    const { who, id } = await booked();
+    const before = await startOf(id);
+    const request = { method: "PATCH", as: who.psychologist, body: { appointment_date: isoInMinutes(4 * 24 * 60) } };
+    const heal = await failD1Writes("INSERT", "reminders", "NEW.kind = 'rescheduled'");
+
+    expect(await callJson(`/api/appointments/${id}/`, request)).toEqual({ status: 500, body: { error: "Internal server error" } });
+    expect(await startOf(id)).toEqual(before);
+    expect((await storedFor(who)).ledger).toEqual(Array(4).fill("booked pending"));
+
+    await heal();
+    expect((await callJson(`/api/appointments/${id}/`, request)).status).toBe(200);
+    expect((await storedFor(who)).ledger).toEqual([...Array(4).fill("booked skipped"), ...Array(4).fill("rescheduled pending")]);
+  });
+
+  it.each([
+    {
+      api: "appointments",
+      cancel: (id: number) => [`/api/appointments/${id}/`, { method: "PATCH", body: { status: "cancelled" } }] as const,
+    },
+    { api: "video calls", cancel: (id: number) => [`/api/v1/video/video-calls/${id}/cancel/`, { method: "POST" }] as const },
+  ])(
+    "$api cancel: D1 failing on its notice leaves the session scheduled and answers 500; the retry cancels it once",
+    async ({ api, cancel }) => {
+      const { who, id } = await booked(apis.find((each) => each.api === api));
+      const [path, options] = cancel(id);
+      const request = { ...options, as: who.patient };
+      const heal = await failD1Writes("INSERT", "reminders", "NEW.kind = 'cancelled'");
+
+      expect(await callJson(path, request)).toEqual({ status: 500, body: { error: "Internal server error" } });
+      expect((await startOf(id)).status).toBe("scheduled");
+      expect((await storedFor(who)).ledger).toEqual(Array(4).fill("booked pending"));
+
+      await heal();
+      expect((await callJson(path, request)).status).toBe(200);
+      expect((await storedFor(who)).ledger).toEqual([...Array(4).fill("booked skipped"), ...Array(4).fill("cancelled pending")]);
+    },
+  );
+
+  it("two cancels at once: one wins, and the parties are told once", async () => {
+    const { who, id } = await booked();
+    const cancel = () => callJson(`/api/appointments/${id}/`, { method: "PATCH", as: who.patient, body: { status: "cancelled" } });
+    const statuses = (await Promise.all([cancel(), cancel()])).map((response) => response.status).sort();
+    expect(statuses).toEqual([200, 400]);
+    expect((await storedFor(who)).ledger.filter((line) => line.startsWith("cancelled"))).toEqual(Array(4).fill("cancelled pending"));
+  });
+});

@@ -1,6 +1,12 @@
 import type { Context } from "hono";
 import { bookingParties } from "../../appointments/booking";
-import { type AppointmentWithParties, findAppointment, listAppointments, transitionStatus } from "../../appointments/queries";
+import {
+  type AppointmentWithParties,
+  findAppointment,
+  listAppointments,
+  transitionStatement,
+  transitionStatus,
+} from "../../appointments/queries";
 import { videoCallChannelName } from "../../appointments/room-names";
 import { type AppointmentStatus, appointmentIdParamSchema } from "../../appointments/schemas";
 import { authedRoute } from "../../auth/route-access";
@@ -9,7 +15,7 @@ import { refuseInactive } from "../../base/caller";
 import { badRequest, notFound } from "../../base/errors";
 import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../../base/pagination";
 import { createRouter, errorBodySchema, errorResponses, jsonBody, jsonResponse } from "../../base/router";
-import { appointmentChanged, bookAppointmentWithNotices } from "../../lifecycle/appointment-lifecycle";
+import { applyWithNotices, appointmentChanged, bookAppointmentWithNotices } from "../../lifecycle/appointment-lifecycle";
 import { isoFromSeconds, nowSeconds, secondsFromIso } from "../../time/iso";
 import { admitToRoom } from "../../video/room-admission";
 import { openRoom } from "../../video/room-entry";
@@ -199,17 +205,19 @@ async function moveCall(
   now: number,
 ): Promise<AppointmentWithParties> {
   const db = c.env.DB;
-  const moved = await transitionStatus(
-    db,
-    call.id,
-    change.from,
-    change.to,
+  const context = changeContext(c);
+  const times = change.endedAt === undefined ? {} : { endedAt: change.endedAt };
+  const moved = await applyWithNotices(
+    context,
+    call,
     now,
-    change.endedAt === undefined ? {} : { endedAt: change.endedAt },
-  );
+  )(transitionStatement(db, call.id, change.from, change.to, now, times), {
+    status: change.to,
+    startsAt: call.starts_at,
+  });
   const current = await reread(db, call.id);
   if (!moved) throw badRequest(`${change.refusal}; this call is ${videoCallStatus(current.status)}`);
-  await appointmentChanged(changeContext(c), call, moved, now);
+  await appointmentChanged(context, call, moved, now);
   return current;
 }
 
