@@ -3,7 +3,7 @@ import type { Database } from "../base/database";
 import { badRequest, permissionDenied } from "../base/errors";
 import { toHex } from "../crypto/encoding";
 import { findUsers, type UserRow } from "../users/queries";
-import { type AppointmentRow, findClash, insertAppointment, type NewAppointment, type Slot } from "./queries";
+import { type AppointmentRow, findClash, insertAppointment, type NewAppointment, type Slot, type WrittenWithBooking } from "./queries";
 
 export type BookingRequest = Omit<NewAppointment, "gapSeconds" | "now">;
 
@@ -20,6 +20,8 @@ export type BookingRules = {
    * tell them who exists as what.
    */
   bookedBy: Pick<Caller, "id" | "role">;
+  /** What must be stored with the appointment or not at all (its notices), in the insert's transaction. */
+  together?: WrittenWithBooking;
 };
 
 export type BookingFields = { start: string; psychologist: string; patient: string };
@@ -31,7 +33,12 @@ const appointmentFields: BookingFields = { start: "appointment_date", psychologi
  * people, both existing and active in the right roles, and no clash for either of them.
  * Appointments and video calls are the same rows, so both APIs book through here.
  */
-export async function bookAppointment(db: Database, request: BookingRequest, now: number, rules: BookingRules): Promise<AppointmentRow> {
+export async function bookAppointment(
+  db: Database,
+  request: BookingRequest,
+  now: number,
+  rules: BookingRules,
+): Promise<{ row: AppointmentRow; together: D1Result[] }> {
   const fields = rules.fields ?? appointmentFields;
   if (request.startsAt <= now)
     throw badRequest(`${sentenceCase(fields.start)} must be in the future`, { [fields.start]: ["Must be in the future"] });
@@ -55,9 +62,9 @@ export async function bookAppointment(db: Database, request: BookingRequest, now
   };
   if (await findClash(db, slot)) throw await clashError();
   // The insert re-checks the clash in the same statement, so a concurrent booking still loses.
-  const row = await insertAppointment(db, { ...request, gapSeconds: slot.gapSeconds, now });
-  if (!row) throw await clashError();
-  return row;
+  const booked = await insertAppointment(db, { ...request, gapSeconds: slot.gapSeconds, now }, rules.together);
+  if (!booked) throw await clashError();
+  return booked;
 }
 
 function checkParty(user: UserRow | undefined, id: number, role: "psychologist" | "patient", field: string, reveal: boolean): void {

@@ -168,11 +168,23 @@ export type NewAppointment = Slot & {
 };
 
 /**
- * Inserts the appointment unless it clashes and names its video room after its id, in one
- * transaction: a clashing or failed booking leaves nothing half-written. Null on a clash.
+ * Statements about a new appointment to commit in its booking's transaction (its notices), built
+ * from the room name that finds it before the room is named after its id.
  */
-export async function insertAppointment(db: Database, booking: NewAppointment): Promise<AppointmentRow | null> {
-  const [inserted, named] = await db.batch<AppointmentRow>([
+export type WrittenWithBooking = (roomName: string) => D1PreparedStatement[];
+
+/**
+ * Inserts the appointment unless it clashes, writes `together` and names its video room after its
+ * id, in one transaction: a clashing or failed booking leaves nothing half-written. Null on a
+ * clash; otherwise the row and the results of `together`'s statements (none without a room).
+ */
+export async function insertAppointment(
+  db: Database,
+  booking: NewAppointment,
+  together: WrittenWithBooking = () => [],
+): Promise<{ row: AppointmentRow; together: D1Result[] } | null> {
+  const alongside = booking.roomNameTemplate === null ? [] : together(booking.roomNameTemplate);
+  const [inserted, ...rest] = await db.batch<AppointmentRow>([
     db
       .prepare(
         `INSERT INTO appointments (psychologist_id, patient_id, starts_at, duration_minutes, status, session_type,
@@ -190,30 +202,37 @@ export async function insertAppointment(db: Database, booking: NewAppointment): 
         booking.roomNameTemplate,
         booking.now,
       ),
+    ...alongside,
     db
       .prepare("UPDATE appointments SET video_room_id = replace(video_room_id, '{id}', id) WHERE video_room_id = ? RETURNING *")
       .bind(booking.roomNameTemplate),
   ]);
-  return named?.results[0] ?? inserted?.results[0] ?? null;
+  const named = rest.pop();
+  const row = named?.results[0] ?? inserted?.results[0];
+  return row ? { row, together: rest } : null;
 }
 
-/** Moves an appointment unless the new slot clashes; null on a clash or a concurrent change. */
-export function rescheduleAppointment(db: Database, id: number, slot: Slot, expectedStatus: AppointmentStatus, now: number) {
+/** The UPDATE moving an appointment unless the new slot clashes; returns no row on a clash or a concurrent change. */
+export function rescheduleStatement(db: Database, id: number, slot: Slot, expectedStatus: AppointmentStatus, now: number) {
   return db
     .prepare(
       `UPDATE appointments SET starts_at = ?6, duration_minutes = ?7, updated_at = ?8
        WHERE id = ?1 AND status = ?9 AND NOT EXISTS (${clashes})
        RETURNING *`,
     )
-    .bind(...clashParams(slot, id), slot.durationMinutes, now, expectedStatus)
-    .first<AppointmentRow>();
+    .bind(...clashParams(slot, id), slot.durationMinutes, now, expectedStatus);
 }
 
 /**
  * Moves an appointment from one status to another; null when it was no longer in `from`
  * (another request got there first), so transitions never apply twice.
  */
-export function transitionStatus(
+export function transitionStatus(...args: Parameters<typeof transitionStatement>) {
+  return transitionStatement(...args).first<AppointmentRow>();
+}
+
+/** `transitionStatus`'s UPDATE, for a batch that must commit with it. */
+export function transitionStatement(
   db: Database,
   id: number,
   from: AppointmentStatus[],
@@ -228,9 +247,19 @@ export function transitionStatus(
        WHERE id = ?5 AND status IN (${from.map((_, i) => `?${i + 6}`).join(", ")})
        RETURNING *`,
     )
-    .bind(to, now, times.startedAt ?? null, times.endedAt ?? null, id, ...from)
-    .first<AppointmentRow>();
+    .bind(to, now, times.startedAt ?? null, times.endedAt ?? null, id, ...from);
 }
+
+/** What a change's UPDATE makes of the appointment, known before it runs. */
+export type ChangeOutcome = { status: AppointmentStatus; startsAt: number };
+
+/**
+ * Runs a change's one conditional UPDATE (RETURNING *): alone, or in one transaction with what must
+ * be stored with it (its notices). Null when the UPDATE changed nothing.
+ */
+export type ApplyChange = (update: D1PreparedStatement, outcome: ChangeOutcome) => Promise<AppointmentRow | null>;
+
+export const applyAlone: ApplyChange = (update) => update.first<AppointmentRow>();
 
 /**
  * A user's telehealth sessions whose rooms may be open now (the join window, with a minute's

@@ -2,7 +2,15 @@ import type { Caller } from "../base/caller";
 import type { Database } from "../base/database";
 import { badRequest, permissionDenied } from "../base/errors";
 import { secondsFromIso } from "../time/iso";
-import { type AppointmentRow, findClash, rescheduleAppointment, type Slot, transitionStatus } from "./queries";
+import {
+  type ApplyChange,
+  type AppointmentRow,
+  applyAlone,
+  findClash,
+  rescheduleStatement,
+  type Slot,
+  transitionStatement,
+} from "./queries";
 import type { UpdateAppointmentInput } from "./schemas";
 
 const changeable = new Set(["scheduled", "confirmed"]);
@@ -10,7 +18,8 @@ const changeable = new Set(["scheduled", "confirmed"]);
 /**
  * Applies a PATCH: a reschedule under the booking rules, or a status change (confirm, cancel).
  * A session under way may still be cancelled (its room then ends for both parties), never moved.
- * Each write is conditional on the status read, so two racing cancels cannot both succeed.
+ * Each write is conditional on the status read, so two racing cancels cannot both succeed; `apply`
+ * runs it, alone or with what must be stored with it.
  */
 export async function updateAppointment(
   db: Database,
@@ -18,6 +27,7 @@ export async function updateAppointment(
   input: UpdateAppointmentInput,
   caller: Caller,
   now: number,
+  apply: ApplyChange = applyAlone,
 ): Promise<AppointmentRow> {
   const reschedule = input.appointment_date !== undefined || input.duration_minutes !== undefined;
   if (reschedule && input.status) {
@@ -40,7 +50,7 @@ export async function updateAppointment(
       durationMinutes: input.duration_minutes ?? current.duration_minutes,
       gapSeconds: 0,
     };
-    const moved = await rescheduleAppointment(db, current.id, slot, current.status, now);
+    const moved = await apply(rescheduleStatement(db, current.id, slot, current.status, now), { status: current.status, startsAt });
     if (moved) return moved;
     const clash = await findClash(db, slot, current.id);
     if (clash) {
@@ -58,7 +68,7 @@ export async function updateAppointment(
   }
   const to = input.status === "confirmed" ? "confirmed" : "cancelled";
   const from = to === "confirmed" ? ["scheduled" as const] : ["scheduled" as const, "confirmed" as const, "ongoing" as const];
-  const changed = await transitionStatus(db, current.id, from, to, now);
+  const changed = await apply(transitionStatement(db, current.id, from, to, now), { status: to, startsAt: current.starts_at });
   if (changed) return changed;
   throw badRequest(to === "cancelled" ? "Appointment is already cancelled" : "The appointment changed meanwhile; reload and try again");
 }

@@ -28,6 +28,11 @@ export interface Config {
   reminderOffsets: readonly number[];
   /** How long audit events are kept, in days; the cron deletes older ones. */
   auditRetentionDays: number;
+  /**
+   * How long Twilio Messages and Postmark get to answer one send before it counts as a network
+   * error and is retried (MESSAGE_SEND_TIMEOUT_MS).
+   */
+  messageSendTimeoutMs: number;
   jwt: { secret: string; issuer?: string; audience?: string; jwksUrl?: string; maxAgeSeconds: number };
   /**
    * Signs personal join links and the session-scoped tokens they are redeemed for:
@@ -150,6 +155,10 @@ export function parseConfig(env: Settings): Config {
   const auditRetention = text("AUDIT_RETENTION_DAYS") ?? String(6 * 365);
   if (!/^\d+$/.test(auditRetention) || Number(auditRetention) < 1)
     problems.push("AUDIT_RETENTION_DAYS must be a whole number of days, at least 1");
+  // At most a minute, so a send always ends well inside its ledger claim's lease (two minutes).
+  const sendTimeout = text("MESSAGE_SEND_TIMEOUT_MS") ?? "10000";
+  if (!/^\d+$/.test(sendTimeout) || Number(sendTimeout) < 1 || Number(sendTimeout) > 60_000)
+    problems.push("MESSAGE_SEND_TIMEOUT_MS must be a whole number of milliseconds from 1 to 60000");
   const timezone = text("DEFAULT_TIMEZONE") ?? "UTC";
   if (!isValidTimeZone(timezone)) problems.push("DEFAULT_TIMEZONE must be an IANA time zone such as Europe/London");
   const videoIdentity = videoIdentityOf(text("VIDEO_IDENTITY_MODE"), text("SESSION_LINK_SECRET") ?? text("JWT_SECRET"));
@@ -161,6 +170,7 @@ export function parseConfig(env: Settings): Config {
     defaultVideoProvider: isVideoProvider(provider) ? provider : "webrtc",
     reminderOffsets: "invalid" in offsets ? [] : offsets,
     auditRetentionDays: Number(auditRetention),
+    messageSendTimeoutMs: Number(sendTimeout),
     jwt: {
       secret: jwtSecret,
       issuer: text("JWT_ISSUER"),

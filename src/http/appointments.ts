@@ -1,5 +1,5 @@
 import { appointmentForCaller } from "../appointments/access";
-import { appointmentRoomNameTemplate, bookAppointment, bookingParties } from "../appointments/booking";
+import { appointmentRoomNameTemplate, bookingParties } from "../appointments/booking";
 import { startRangeInZone } from "../appointments/date-range";
 import { listAppointments } from "../appointments/queries";
 import {
@@ -16,7 +16,7 @@ import { authedRoute } from "../auth/route-access";
 import { refuseInactive } from "../base/caller";
 import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../base/pagination";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "../base/router";
-import { appointmentBooked, appointmentChanged } from "../lifecycle/appointment-lifecycle";
+import { applyWithNotices, appointmentChanged, bookAppointmentWithNotices } from "../lifecycle/appointment-lifecycle";
 import { nowSeconds, secondsFromIso } from "../time/iso";
 import { findUser } from "../users/queries";
 import { appointmentInPath, audited } from "./audited";
@@ -65,8 +65,8 @@ export const appointmentRoutes = createRouter()
     const { psychologistId, patientId } = bookingParties(input, c.get("caller"));
     const now = nowSeconds();
     const sessionType = input.session_type;
-    const row = await bookAppointment(
-      c.var.db,
+    const row = await bookAppointmentWithNotices(
+      changeContext(c),
       {
         psychologistId,
         patientId,
@@ -80,7 +80,6 @@ export const appointmentRoutes = createRouter()
       now,
       { bookedBy: c.get("caller") },
     );
-    await appointmentBooked(changeContext(c), row, now);
     const booked = await appointmentForCaller(c.var.db, row.id, c.get("caller"), { admins: true });
     return c.json(appointmentDetailView(booked, c.get("config").meetingBaseUrl), 201);
   })
@@ -117,8 +116,9 @@ export const appointmentRoutes = createRouter()
     const caller = c.get("caller");
     const current = await appointmentForCaller(c.var.db, c.req.valid("param").id, caller, { admins: true });
     const now = nowSeconds();
-    const changed = await updateAppointment(c.var.db, current, c.req.valid("json"), caller, now);
-    await appointmentChanged(changeContext(c), current, changed, now);
+    const context = changeContext(c);
+    const changed = await updateAppointment(c.var.db, current, c.req.valid("json"), caller, now, applyWithNotices(context, current, now));
+    await appointmentChanged(context, current, changed, now);
     const updated = await appointmentForCaller(c.var.db, current.id, caller, { admins: true });
     return c.json(appointmentDetailView(updated, c.get("config").meetingBaseUrl), 200);
   });

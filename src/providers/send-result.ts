@@ -42,9 +42,6 @@ export function classifySendFailure({ status, networkError, providerCode }: Send
  */
 export type SendResult = { ok: true; providerMessageId: string } | { ok: false; verdict: SendFailureVerdict; error: string };
 
-/** How long a provider gets to answer before the send counts as a network error and is retried. */
-export const PROVIDER_TIMEOUT_MS = 10_000;
-
 export function sendFailed(provider: string, failure: SendFailure): SendResult {
   const error = failure.networkError
     ? `${provider} network_error`
@@ -53,12 +50,12 @@ export function sendFailed(provider: string, failure: SendFailure): SendResult {
 }
 
 /**
- * POSTs to a provider, turning a thrown fetch (DNS, reset, timeout) into a retryable network
- * failure instead of an exception.
+ * POSTs to a provider, turning a thrown fetch (DNS, reset, no answer within `timeoutMs`) into a
+ * retryable network failure instead of an exception.
  */
-export async function postToProvider(url: string, init: RequestInit): Promise<Response | undefined> {
+export async function postToProvider(url: string, init: RequestInit, timeoutMs: number): Promise<Response | undefined> {
   try {
-    return await fetch(url, { ...init, method: "POST", signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS) });
+    return await fetch(url, { ...init, method: "POST", signal: AbortSignal.timeout(timeoutMs) });
   } catch {
     return undefined;
   }

@@ -79,7 +79,7 @@ export async function sendReminderBatch(batch: MessageBatch<unknown>, db: D1Data
           );
         }
       } catch (err) {
-        // Our own failure (D1, a bug): the row stays claimed until its lease ends, then the retry takes it.
+        // Our own failure (D1, a bug): the row stays claimed until its lease ends, then the sweeper or the retry takes it.
         console.error(JSON.stringify({ event: "reminder_send_error", reminder_id: id, kind: errorKind(err) }));
         message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
         tally.retry++;

@@ -22,7 +22,7 @@ export function dueStartRanges(offsets: readonly number[], now: number): StartRa
  * skipped (with its reason); offsets still ahead get their rows when they fall due.
  */
 export function plannedReminders(
-  appointments: readonly { id: number; starts_at: number }[],
+  appointments: readonly { id: number | null; starts_at: number }[],
   offsets: readonly number[],
   now: number,
 ): PlannedMessage[] {

@@ -11,8 +11,8 @@ const SWEEP_CHUNK = 2_000;
 const MAX_SWEEP_ROUNDS = 25;
 
 /**
- * Queues every open row the ledger holds: new ones, lost ones, and ones a crashed consumer left
- * in `sending`. Rows are claimed first (one atomic UPDATE per round), so an overlapping cron run
+ * Queues every pending row the ledger holds: new ones, lost ones, and ones the sweeper took back
+ * from a crashed consumer. Rows are claimed first (one atomic UPDATE per round), so an overlapping cron run
  * queues none of them again. Returns how many were queued.
  */
 export async function enqueueOpenReminders(db: D1Database, queue: Queue<ReminderQueueMessage>, now: number): Promise<number> {

@@ -9,19 +9,21 @@ export const LEASE_SECONDS = 120;
 /** A row queued this long ago and still open was lost on the way; the cron queues it again. */
 export const REQUEUE_AFTER_SECONDS = 600;
 
-/** ?1 now, ?2 queued at or before (stale), ?3 limit; read through the partial index reminders_open. */
+/**
+ * ?1 now, ?2 queued at or before (stale), ?3 limit. The IN term lets SQLite read the partial index
+ * reminders_open (open rows only); `sending` rows are the sweeper's (`returnExpiredClaimsSql`).
+ */
 export const claimOpenRowsSql = `
   UPDATE reminders SET queued_at = ?1
   WHERE id IN (
     SELECT id FROM reminders
-    WHERE status IN ('pending', 'sending') AND queued_at <= ?2 AND (status = 'pending' OR lease_until <= ?1)
+    WHERE status IN ('pending', 'sending') AND status = 'pending' AND queued_at <= ?2
     ORDER BY queued_at LIMIT ?3)
   RETURNING id`;
 
 /**
- * Claims up to `limit` open rows for the queue: pending ones never queued or queued so long ago
- * they were lost, and `sending` ones whose consumer's lease ran out. Atomic, so two overlapping
- * cron runs never queue the same row twice.
+ * Claims up to `limit` pending rows for the queue: ones never queued, or queued so long ago they
+ * were lost. Atomic, so two overlapping cron runs never queue the same row twice.
  */
 export async function claimOpenRowsForQueue(db: D1Database, now: number, limit: number): Promise<number[]> {
   const { results } = await db
@@ -29,6 +31,22 @@ export async function claimOpenRowsForQueue(db: D1Database, now: number, limit: 
     .bind(now, now - REQUEUE_AFTER_SECONDS, limit)
     .all<{ id: number }>();
   return results.map((row) => row.id);
+}
+
+/** ?1 now. Reads the open rows through reminders_open, as the claim above does. */
+export const returnExpiredClaimsSql = `
+  UPDATE reminders SET status = 'pending', queued_at = 0, lease_until = 0, last_error = 'lease_expired', updated_at = ?1
+  WHERE status IN ('pending', 'sending') AND status = 'sending' AND lease_until <= ?1`;
+
+/**
+ * The sweeper: `sending` rows whose lease ran out (their consumer crashed, was evicted, or lost
+ * D1 before it could record the outcome) go back to pending, ready to queue at once. The attempt
+ * the claim counted stays counted and `last_error` says why. The cron runs it before queueing, so
+ * no row stays in `sending` past its lease and the next cron run.
+ */
+export async function returnExpiredClaims(db: D1Database, now: number): Promise<number> {
+  const { meta } = await db.prepare(returnExpiredClaimsSql).bind(now).run();
+  return meta.changes;
 }
 
 /** Claims the given rows for the queue, if still pending and not already on it. */

@@ -9,37 +9,54 @@ export type RowOutcome =
   | { status: "failed"; error: string }
   | { status: "retry"; error: string; retryAt: number };
 
+/** Tries per outcome write; see `recordOutcome`. */
+const OUTCOME_WRITE_TRIES = 3;
+
+/**
+ * Records a claimed row's outcome, trying the write again on a D1 error: those are mostly
+ * passing, and a send the provider accepted but the ledger never heard of would be sent again
+ * once the claim's lease ran out. Each try is the same conditional UPDATE, so a try that did
+ * commit before its answer was lost makes the next one change nothing.
+ */
 export async function recordOutcome(db: D1Database, id: number, outcome: RowOutcome, now: number): Promise<void> {
-  const statement = (() => {
-    switch (outcome.status) {
-      case "sent":
-        return db
-          .prepare(
-            `UPDATE reminders SET status = 'sent', provider_message_id = ?2, sent_at = ?3, lease_until = 0, last_error = NULL, updated_at = ?3 WHERE id = ?1 AND status = 'sending'`,
-          )
-          .bind(id, outcome.providerMessageId, now);
-      case "skipped":
-        return db
-          .prepare(
-            `UPDATE reminders SET status = 'skipped', skip_reason = ?2, lease_until = 0, updated_at = ?3 WHERE id = ?1 AND status = 'sending'`,
-          )
-          .bind(id, outcome.reason, now);
-      case "failed":
-        return db
-          .prepare(
-            `UPDATE reminders SET status = 'failed', last_error = ?2, lease_until = 0, updated_at = ?3 WHERE id = ?1 AND status = 'sending'`,
-          )
-          .bind(id, outcome.error, now);
-      case "retry":
-        // Back to pending, queued as of the retry: the cron leaves it to the queue's retry meanwhile.
-        return db
-          .prepare(
-            `UPDATE reminders SET status = 'pending', last_error = ?2, queued_at = ?3, lease_until = 0, updated_at = ?4 WHERE id = ?1 AND status = 'sending'`,
-          )
-          .bind(id, outcome.error, outcome.retryAt, now);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await outcomeStatement(db, id, outcome, now).run();
+      return;
+    } catch (err) {
+      if (attempt >= OUTCOME_WRITE_TRIES) throw err;
     }
-  })();
-  await statement.run();
+  }
+}
+
+function outcomeStatement(db: D1Database, id: number, outcome: RowOutcome, now: number): D1PreparedStatement {
+  switch (outcome.status) {
+    case "sent":
+      return db
+        .prepare(
+          `UPDATE reminders SET status = 'sent', provider_message_id = ?2, sent_at = ?3, lease_until = 0, last_error = NULL, updated_at = ?3 WHERE id = ?1 AND status = 'sending'`,
+        )
+        .bind(id, outcome.providerMessageId, now);
+    case "skipped":
+      return db
+        .prepare(
+          `UPDATE reminders SET status = 'skipped', skip_reason = ?2, lease_until = 0, updated_at = ?3 WHERE id = ?1 AND status = 'sending'`,
+        )
+        .bind(id, outcome.reason, now);
+    case "failed":
+      return db
+        .prepare(
+          `UPDATE reminders SET status = 'failed', last_error = ?2, lease_until = 0, updated_at = ?3 WHERE id = ?1 AND status = 'sending'`,
+        )
+        .bind(id, outcome.error, now);
+    case "retry":
+      // Back to pending, queued as of the retry: the cron leaves it to the queue's retry meanwhile.
+      return db
+        .prepare(
+          `UPDATE reminders SET status = 'pending', last_error = ?2, queued_at = ?3, lease_until = 0, updated_at = ?4 WHERE id = ?1 AND status = 'sending'`,
+        )
+        .bind(id, outcome.error, outcome.retryAt, now);
+  }
 }
 
 /**

@@ -3,6 +3,7 @@
  * it is sent. Inserts are OR IGNORE on the row's unique key, and every state change is one
  * conditional UPDATE, so overlapping cron runs, hooks and redelivered queue messages agree.
  */
+import type { Database } from "../base/database";
 
 export const channels = ["whatsapp", "email"] as const;
 export type Channel = (typeof channels)[number];
@@ -61,7 +62,8 @@ function currentInviteSequence(appointment: string): string {
 
 /** One message decided for an appointment, to be written for both parties on both channels. */
 export type PlannedMessage = {
-  appointmentId: number;
+  /** Null: the appointment being booked in the same transaction, found by its room name (`newRoom`). */
+  appointmentId: number | null;
   /** The start it was planned for; if the appointment has moved since, nothing is written. */
   startsAt: number;
   kind: MessageKind;
@@ -88,19 +90,29 @@ export const insertPlannedSql = `
                json_extract(value, '$[2]') AS kind, json_extract(value, '$[3]') AS offset_minutes,
                json_extract(value, '$[4]') AS skip_reason, json_extract(value, '$[5]') AS previous_starts_at
         FROM json_each(?1)) p
-  JOIN appointments a ON a.id = p.appointment_id AND a.starts_at = p.starts_at
+  JOIN appointments a ON a.id = COALESCE(p.appointment_id, (SELECT n.id FROM appointments n WHERE n.video_room_id = ?3))
+    AND a.starts_at = p.starts_at AND (p.kind <> 'cancelled' OR a.status = 'cancelled')
   JOIN users u ON u.id IN (a.psychologist_id, a.patient_id)
   CROSS JOIN (SELECT 'whatsapp' AS channel UNION ALL SELECT 'email') ch
   RETURNING id, status`;
 
-/** The statements writing `planned` for both parties on both channels; run them in one batch. */
-export function plannedMessageStatements(db: D1Database, planned: readonly PlannedMessage[], now: number): D1PreparedStatement[] {
+/**
+ * The statements writing `planned` for both parties on both channels; run them in one batch.
+ * `newRoom` names the room of the appointment a booking inserts in the same batch, whose id is not
+ * known yet (messages with a null `appointmentId`); nothing is written if that insert wrote nothing.
+ */
+export function plannedMessageStatements(
+  db: Database,
+  planned: readonly PlannedMessage[],
+  now: number,
+  newRoom: string | null = null,
+): D1PreparedStatement[] {
   const statements: D1PreparedStatement[] = [];
   for (let i = 0; i < planned.length; i += PLANNED_PER_STATEMENT) {
     const rows = planned
       .slice(i, i + PLANNED_PER_STATEMENT)
       .map((p) => [p.appointmentId, p.startsAt, p.kind, p.offsetMinutes, p.skipReason, p.previousStartsAt]);
-    statements.push(db.prepare(insertPlannedSql).bind(JSON.stringify(rows), now));
+    statements.push(db.prepare(insertPlannedSql).bind(JSON.stringify(rows), now, newRoom));
   }
   return statements;
 }
@@ -144,10 +156,11 @@ export async function findUnplannedAppointments(
 
 /**
  * Skips the appointment's pending messages that a reschedule or cancellation made wrong: those
- * for another start after a reschedule, all but the cancellation notice after a cancel.
+ * for another start after a reschedule, all but the cancellation notice after a cancel. Only if
+ * the appointment is now moved or cancelled: in the change's batch, after its conditional UPDATE.
  */
 export function skipOutdatedMessages(
-  db: D1Database,
+  db: Database,
   change: { kind: "rescheduled" | "cancelled"; appointmentId: number; startsAt: number },
   now: number,
 ): D1PreparedStatement {
@@ -155,22 +168,22 @@ export function skipOutdatedMessages(
   return db
     .prepare(
       `UPDATE reminders SET status = 'skipped', skip_reason = ?2, updated_at = ?3
-       WHERE appointment_id = ?1 AND status = 'pending' AND CASE WHEN ?4 IS NULL THEN kind <> 'cancelled' ELSE starts_at <> ?4 END`,
+       WHERE appointment_id = ?1 AND status = 'pending' AND CASE WHEN ?4 IS NULL THEN kind <> 'cancelled' ELSE starts_at <> ?4 END
+         AND EXISTS (SELECT 1 FROM appointments a WHERE a.id = ?1 AND CASE WHEN ?4 IS NULL THEN a.status = 'cancelled' ELSE a.starts_at = ?4 END)`,
     )
     .bind(change.appointmentId, cancelled ? "appointment_cancelled" : "appointment_moved", now, cancelled ? null : change.startsAt);
 }
 
-/** Bumps the appointment's invite revision: 0 when booked, +1 on every reschedule and cancel. */
-export function bumpInviteSequence(
-  db: D1Database,
-  appointmentId: number,
-  kind: "booked" | "rescheduled" | "cancelled",
-  now: number,
-): D1PreparedStatement {
-  const onConflict = kind === "booked" ? "DO NOTHING" : "DO UPDATE SET sequence = sequence + 1, updated_at = excluded.updated_at";
+/**
+ * Bumps the appointment's invite revision on a reschedule or cancel, if the statement before it
+ * in the batch (the change's conditional UPDATE) changed the row: a booking's revision is 0
+ * without a row (`currentInviteSequence`), so the first bump writes 1.
+ */
+export function bumpInviteSequence(db: Database, appointmentId: number, now: number): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO appointment_invites (appointment_id, sequence, updated_at) VALUES (?1, ?2, ?3) ON CONFLICT (appointment_id) ${onConflict}`,
+      `INSERT INTO appointment_invites (appointment_id, sequence, updated_at) SELECT ?1, 1, ?2 WHERE changes() = 1
+       ON CONFLICT (appointment_id) DO UPDATE SET sequence = sequence + 1, updated_at = excluded.updated_at`,
     )
-    .bind(appointmentId, kind === "booked" ? 0 : 1, now);
+    .bind(appointmentId, now);
 }

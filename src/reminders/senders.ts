@@ -61,7 +61,13 @@ function whatsAppDelivery(config: Config, db: D1Database): ChannelSender<WhatsAp
       return async () => ({ ok: false, verdict: "permanent", error: "twilio not_configured" });
     case "configured": {
       const { accountSid, apiKeySid, apiKeySecret, from } = setup.values;
-      const credentials = { baseUrl: config.twilio.apiBaseUrl, accountSid, apiKeySid, apiKeySecret };
+      const credentials = {
+        baseUrl: config.twilio.apiBaseUrl,
+        accountSid,
+        apiKeySid,
+        apiKeySecret,
+        timeoutMs: config.messageSendTimeoutMs,
+      };
       return (message) => sendWhatsApp(credentials, { from, statusCallbackUrl }, message);
     }
   }
@@ -86,7 +92,8 @@ function emailDelivery(config: Config, db: D1Database): ChannelSender<EmailMessa
         now,
       );
   }
-  return (message) => sendPostmarkEmail({ baseUrl: config.email.apiBaseUrl, serverToken }, settings, message);
+  return (message) =>
+    sendPostmarkEmail({ baseUrl: config.email.apiBaseUrl, serverToken, timeoutMs: config.messageSendTimeoutMs }, settings, message);
 }
 
 async function toOutbox(db: D1Database, entry: Parameters<typeof addToOutbox>[1], now: number): Promise<DeliveryResult> {

@@ -56,6 +56,16 @@ describe("parseConfig", () => {
     expect(parseConfig({ ...minimal, JWT_MAX_AGE_SECONDS: "3600" }).jwt.maxAgeSeconds).toBe(3600);
   });
 
+  it("gives a message send 10 s by default, and refuses a MESSAGE_SEND_TIMEOUT_MS that would outlive the ledger claim's lease", () => {
+    expect(parseConfig(minimal).messageSendTimeoutMs).toBe(10_000);
+    expect(parseConfig({ ...minimal, MESSAGE_SEND_TIMEOUT_MS: "2500" }).messageSendTimeoutMs).toBe(2500);
+    for (const bad of ["0", "60001", "10s"]) {
+      expect(problemsOf({ MESSAGE_SEND_TIMEOUT_MS: bad })).toEqual([
+        "MESSAGE_SEND_TIMEOUT_MS must be a whole number of milliseconds from 1 to 60000",
+      ]);
+    }
+  });
+
   it("keeps the local outbox off unless LOCAL_OUTBOX is exactly true", () => {
     expect(parseConfig(minimal).localOutbox).toBe(false);
     expect(parseConfig({ ...minimal, LOCAL_OUTBOX: " " }).localOutbox).toBe(false);

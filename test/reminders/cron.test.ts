@@ -1,7 +1,7 @@
 import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { REQUEUE_AFTER_SECONDS } from "../../src/reminders/ledger-claims";
+import { LEASE_SECONDS, REQUEUE_AFTER_SECONDS } from "../../src/reminders/ledger-claims";
 import { useOutboundStandIn } from "../support/outbound";
 import {
   appointmentAt,
@@ -174,12 +174,44 @@ describe("the reminder cron", () => {
     const later = now + REQUEUE_AFTER_SECONDS;
     expect((await runCron(later)).sort()).toEqual([crashed!, ...lost].sort());
     const hourRows = (await ledgerRows(appointment.id)).filter((row) => row.offset_minutes === 60);
-    expect(hourRows.map((row) => [row.status, row.queued_at])).toEqual([
-      ["sending", later],
-      ["sending", now],
-      ["pending", later],
-      ["pending", later],
+    expect(hourRows.map((row) => [row.status, row.queued_at, row.last_error])).toEqual([
+      ["pending", later, "lease_expired"],
+      ["sending", now, null],
+      ["pending", later, null],
+      ["pending", later, null],
     ]);
+  });
+
+  it("sweeper: a claim whose lease ran out is pending again by the next cron run, attempt kept, and is sent once", async () => {
+    const startsAt = freshStart();
+    const appointment = await appointmentAt(startsAt, await parties({ psychologist: { whatsapp_opt_in: false, email_opt_in: false } }));
+    const now = startsAt - HOUR;
+    const queued = await runCron(now);
+    // The consumer claims the rows, then dies before it sends or records anything (isolate evicted).
+    await env.DB.prepare(
+      "UPDATE reminders SET status = 'sending', attempts = attempts + 1, lease_until = ? WHERE id IN (SELECT value FROM json_each(?))",
+    )
+      .bind(now + LEASE_SECONDS, JSON.stringify(queued))
+      .run();
+    const cron = (at: number) => worker.scheduled(createScheduledController({ scheduledTime: at * 1000, cron: "* * * * *" }), env);
+    const open = async () =>
+      (await ledgerRows(appointment.id))
+        .filter((row) => queued.includes(row.id))
+        .map((row) => [row.status, row.attempts, row.last_error, row.queued_at]);
+
+    // While the lease runs the claim is the consumer's.
+    await cron(now + LEASE_SECONDS - 1);
+    expect(await open()).toEqual(Array(2).fill(["sending", 1, null, now]));
+    // The first cron run after it: back to pending, the used attempt counted, and queued again.
+    await cron(now + LEASE_SECONDS);
+    expect(await open()).toEqual(Array(2).fill(["pending", 1, "lease_expired", now + LEASE_SECONDS]));
+
+    // The queue's own redelivery of the dead consumer's messages and the sweeper's fresh ones both arrive: sent once.
+    await deliver([...queued, ...queued], { now: now + LEASE_SECONDS + 1, attempts: 2 });
+    expect(twilio.requests.length + postmark.requests.length).toBe(2);
+    expect((await ledgerRows(appointment.id)).filter((row) => queued.includes(row.id)).map((row) => [row.status, row.attempts])).toEqual(
+      Array(2).fill(["sent", 2]),
+    );
   });
 
   it("runs from the Worker's scheduled handler at the controller's time", async () => {

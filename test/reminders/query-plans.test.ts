@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { insertPlannedSql, unplannedAppointmentsSql } from "../../src/reminders/ledger";
-import { claimOpenRowsSql } from "../../src/reminders/ledger-claims";
+import { claimOpenRowsSql, returnExpiredClaimsSql } from "../../src/reminders/ledger-claims";
 import { recordDeliveryStatusSql } from "../../src/reminders/ledger-outcomes";
 
 async function plan(sql: string, ...values: unknown[]): Promise<string> {
@@ -23,7 +23,7 @@ describe("reminder query plans", () => {
   });
 
   it("writes planned rows looking up appointments and users by id", async () => {
-    const detail = await plan(insertPlannedSql, "[]", 0);
+    const detail = await plan(insertPlannedSql, "[]", 0, null);
     expect(detail).toContain("SEARCH a USING INTEGER PRIMARY KEY (rowid=?)");
     expect(detail).toContain("SEARCH u USING INTEGER PRIMARY KEY (rowid=?)");
     expect(detail).not.toMatch(/\bSCAN (a|u|appointments|users)\b/);
@@ -33,6 +33,12 @@ describe("reminder query plans", () => {
     const detail = await plan(claimOpenRowsSql, 0, 0, 100);
     expect(detail).toContain("SEARCH reminders USING INDEX reminders_open (queued_at<?)");
     expect(detail).not.toMatch(/\bSCAN reminders\b/);
+  });
+
+  it("sweeps expired claims through the partial index of open rows, never the whole ledger", async () => {
+    const detail = await plan(returnExpiredClaimsSql, 0);
+    expect(detail).toContain("USING INDEX reminders_open");
+    expect(detail).not.toMatch(/\bSCAN reminders\b(?! USING INDEX reminders_open)/);
   });
 
   it("finds a status callback's row by message SID", async () => {

@@ -133,7 +133,7 @@ export async function runCron(now: number, overrides: Partial<Env> = {}): Promis
 let messageSeq = 0;
 
 /**
- * Delivers one queue batch of `ids` to the consumer at `now`, as delivery number `attempts`.
+ * Delivers one queue batch of `ids` to the consumer at `now`, as delivery number `attempts`, over `db`.
  * `retryDelays` lists each retried message's delay, which `getQueueResult` does not report.
  */
 export async function deliver(
@@ -143,7 +143,8 @@ export async function deliver(
     attempts = 1,
     queue = REMINDERS_QUEUE,
     overrides = {},
-  }: { now: number; attempts?: number; queue?: string; overrides?: Partial<Env> },
+    db = env.DB,
+  }: { now: number; attempts?: number; queue?: string; overrides?: Partial<Env>; db?: D1Database },
 ): Promise<QueueResult & { retryDelays: (number | undefined)[] }> {
   const batch = createMessageBatch<ReminderQueueMessage>(
     queue,
@@ -158,13 +159,13 @@ export async function deliver(
     };
   }
   const ctx = createExecutionContext();
-  await handleReminderQueue(batch, env.DB, parseConfig({ ...env, ...overrides }), now);
+  await handleReminderQueue(batch, db, parseConfig({ ...env, ...overrides }), now);
   return { ...(await getQueueResult(batch, ctx)), retryDelays };
 }
 
 export type TwilioRequest = { path: string; authorization: string | null; contentType: string | null; form: Record<string, string> };
 export type PostmarkRequest = { token: string | null; contentType: string | null; accept: string | null; body: Record<string, any> };
-type Scripted = () => Response;
+type Scripted = () => Response | Promise<Response>;
 
 /**
  * MSW stand-ins for Twilio's Messages API and Postmark's Email API that record every request.
@@ -195,7 +196,7 @@ export function providerStandIns(server: ReturnType<typeof useOutboundStandIn>) 
         });
         const scripted = twilio.scripted.shift();
         return scripted
-          ? scripted()
+          ? await scripted()
           : HttpResponse.json({ sid: `SM${String(twilio.requests.length).padStart(32, "0")}`, status: "queued" }, { status: 201 });
       }),
       http.post("https://email.stand-in/email", async ({ request }) => {
@@ -207,7 +208,7 @@ export function providerStandIns(server: ReturnType<typeof useOutboundStandIn>) 
         });
         const scripted = postmark.scripted.shift();
         return scripted
-          ? scripted()
+          ? await scripted()
           : HttpResponse.json({
               To: "x",
               SubmittedAt: "2030-01-01T00:00:00Z",

@@ -1,6 +1,12 @@
 import type { Context } from "hono";
-import { bookAppointment, bookingParties } from "../../appointments/booking";
-import { type AppointmentWithParties, findAppointment, listAppointments, transitionStatus } from "../../appointments/queries";
+import { bookingParties } from "../../appointments/booking";
+import {
+  type AppointmentWithParties,
+  findAppointment,
+  listAppointments,
+  transitionStatement,
+  transitionStatus,
+} from "../../appointments/queries";
 import { videoCallChannelName } from "../../appointments/room-names";
 import { type AppointmentStatus, appointmentIdParamSchema } from "../../appointments/schemas";
 import { authedRoute } from "../../auth/route-access";
@@ -10,7 +16,7 @@ import type { Database } from "../../base/database";
 import { badRequest, notFound } from "../../base/errors";
 import { pageBounds, pageEnvelope, pageEnvelopeSchema } from "../../base/pagination";
 import { createRouter, errorBodySchema, errorResponses, jsonBody, jsonResponse } from "../../base/router";
-import { appointmentBooked, appointmentChanged } from "../../lifecycle/appointment-lifecycle";
+import { applyWithNotices, appointmentChanged, bookAppointmentWithNotices } from "../../lifecycle/appointment-lifecycle";
 import { isoFromSeconds, nowSeconds, secondsFromIso } from "../../time/iso";
 import { admitToRoom } from "../../video/room-admission";
 import { openRoom } from "../../video/room-entry";
@@ -117,8 +123,8 @@ export const videoCallRoutes = createRouter()
     const input = c.req.valid("json");
     const { psychologistId, patientId } = bookingParties({ psychologist_id: input.doctor, patient_id: input.patient }, c.get("caller"));
     const now = nowSeconds();
-    const row = await bookAppointment(
-      c.var.db,
+    const row = await bookAppointmentWithNotices(
+      changeContext(c),
       {
         psychologistId,
         patientId,
@@ -137,7 +143,6 @@ export const videoCallRoutes = createRouter()
         bookedBy: c.get("caller"),
       },
     );
-    await appointmentBooked(changeContext(c), row, now);
     return c.json(videoCallView(await reread(c.var.db, row.id)), 201);
   })
   .openapi(detailRoute, async (c) => {
@@ -203,17 +208,19 @@ async function moveCall(
   now: number,
 ): Promise<AppointmentWithParties> {
   const db = c.var.db;
-  const moved = await transitionStatus(
-    db,
-    call.id,
-    change.from,
-    change.to,
+  const context = changeContext(c);
+  const times = change.endedAt === undefined ? {} : { endedAt: change.endedAt };
+  const moved = await applyWithNotices(
+    context,
+    call,
     now,
-    change.endedAt === undefined ? {} : { endedAt: change.endedAt },
-  );
+  )(transitionStatement(db, call.id, change.from, change.to, now, times), {
+    status: change.to,
+    startsAt: call.starts_at,
+  });
   const current = await reread(db, call.id);
   if (!moved) throw badRequest(`${change.refusal}; this call is ${videoCallStatus(current.status)}`);
-  await appointmentChanged(changeContext(c), call, moved, now);
+  await appointmentChanged(context, call, moved, now);
   return current;
 }
 

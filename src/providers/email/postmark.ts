@@ -3,7 +3,8 @@ import { toBase64, utf8 } from "../../crypto/encoding";
 import { jsonOrUndefined, postToProvider, type SendResult, sendFailed } from "../send-result";
 
 /** Postmark's Email API: one server token, and a base URL overridable for stand-ins. */
-export type PostmarkCredentials = { baseUrl: string; serverToken: string };
+/** `timeoutMs`: how long Postmark gets to answer. */
+export type PostmarkCredentials = { baseUrl: string; serverToken: string; timeoutMs: number };
 
 /** One email: HTML and plain text, and a calendar invite to attach. */
 export type EmailMessage = {
@@ -48,17 +49,21 @@ export function postmarkEmailBody(email: EmailMessage, settings: EmailSenderSett
  * `ErrorCode` for a request it refuses (e.g. 406, an inactive recipient), which sending again
  * cannot fix; 429 and 5xx are retried.
  *
- * @example await sendPostmarkEmail({ baseUrl: "https://api.postmarkapp.com", serverToken }, { from: "Practice <no-reply@…>" }, email)
+ * @example await sendPostmarkEmail({ baseUrl: "https://api.postmarkapp.com", serverToken, timeoutMs: 10_000 }, { from: "Practice <no-reply@…>" }, email)
  */
 export async function sendPostmarkEmail(
   credentials: PostmarkCredentials,
   settings: EmailSenderSettings,
   email: EmailMessage,
 ): Promise<SendResult> {
-  const response = await postToProvider(`${credentials.baseUrl}/email`, {
-    headers: { accept: "application/json", "content-type": "application/json", "x-postmark-server-token": credentials.serverToken },
-    body: JSON.stringify(postmarkEmailBody(email, settings)),
-  });
+  const response = await postToProvider(
+    `${credentials.baseUrl}/email`,
+    {
+      headers: { accept: "application/json", "content-type": "application/json", "x-postmark-server-token": credentials.serverToken },
+      body: JSON.stringify(postmarkEmailBody(email, settings)),
+    },
+    credentials.timeoutMs,
+  );
   if (!response) return sendFailed("postmark", { networkError: true });
   const body = await jsonOrUndefined(response);
   if (response.ok) {

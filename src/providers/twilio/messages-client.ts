@@ -5,9 +5,15 @@ import { basicAuthorization } from "./basic-auth";
 /**
  * Twilio's Programmable Messaging API for WhatsApp. Authenticates with an API key (SID and
  * secret, as the Rooms client does), which Twilio accepts for the REST API; the account SID
- * only names the account in the path.
+ * only names the account in the path. `timeoutMs`: how long Twilio gets to answer.
  */
-export type TwilioMessagingCredentials = { baseUrl: string; accountSid: string; apiKeySid: string; apiKeySecret: string };
+export type TwilioMessagingCredentials = {
+  baseUrl: string;
+  accountSid: string;
+  apiKeySid: string;
+  apiKeySecret: string;
+  timeoutMs: number;
+};
 
 /** One WhatsApp message: the recipient (E.164) and the text, or an approved content template. */
 export type WhatsAppMessage = {
@@ -64,6 +70,7 @@ export async function sendWhatsApp(
       },
       body: whatsAppMessageForm(message, settings),
     },
+    credentials.timeoutMs,
   );
   if (!response) return sendFailed("twilio", { networkError: true });
   const body = await jsonOrUndefined(response);

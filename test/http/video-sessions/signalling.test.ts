@@ -177,7 +177,12 @@ describe("GET /api/video-sessions/<room>/signal/ (the built-in provider's signal
     const client = await connect(before, patient);
     const after = { ...before, starts_at: before.starts_at + 3600 };
     const ctx = createExecutionContext();
-    await appointmentChanged({ env, config: configOf(env), ctx, actor: "system" }, before, after, Math.floor(Date.now() / 1000));
+    await appointmentChanged(
+      { env, db: env.DB, config: configOf(env), ctx, actor: "system" },
+      before,
+      after,
+      Math.floor(Date.now() / 1000),
+    );
     await waitOnExecutionContext(ctx);
     expect(await client.untilClosed()).toEqual({ code: 4004, reason: "This session has moved to a new time" });
   });
