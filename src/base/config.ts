@@ -49,6 +49,8 @@ export interface Config {
    * it records such messages as skipped, `not_configured`, and stores none of their contents.
    */
   localOutbox: boolean;
+  /** How long a provider's REST API gets to answer one call (Twilio Rooms, Agora bans, TURN at most this), in ms. */
+  providerTimeoutMs: number;
   twilio: {
     apiBaseUrl: string;
     videoBaseUrl: string;
@@ -84,6 +86,8 @@ export type VideoIdentity = { mode: "email" } | { mode: "opaque"; key: string };
 /** Settings are strings; unset ones arrive empty. Blank counts as unset. */
 type Settings = Partial<Record<keyof Env, unknown>>;
 
+/** How long a provider gets to answer one call unless PROVIDER_TIMEOUT_MS says otherwise; past it, the call counts as unanswered. */
+export const DEFAULT_PROVIDER_TIMEOUT_MS = 10_000;
 const DEFAULT_REMINDER_OFFSETS = "1440,60,15";
 const MIN_JWT_SECRET_BYTES = 32;
 /** A week: further ahead than that a reminder stops reminding anyone of anything. */
@@ -150,6 +154,9 @@ export function parseConfig(env: Settings): Config {
   const auditRetention = text("AUDIT_RETENTION_DAYS") ?? String(6 * 365);
   if (!/^\d+$/.test(auditRetention) || Number(auditRetention) < 1)
     problems.push("AUDIT_RETENTION_DAYS must be a whole number of days, at least 1");
+  const providerTimeout = text("PROVIDER_TIMEOUT_MS") ?? String(DEFAULT_PROVIDER_TIMEOUT_MS);
+  if (!/^\d+$/.test(providerTimeout) || Number(providerTimeout) < 100 || Number(providerTimeout) > 60_000)
+    problems.push("PROVIDER_TIMEOUT_MS must be a whole number of milliseconds from 100 to 60000");
   const timezone = text("DEFAULT_TIMEZONE") ?? "UTC";
   if (!isValidTimeZone(timezone)) problems.push("DEFAULT_TIMEZONE must be an IANA time zone such as Europe/London");
   const videoIdentity = videoIdentityOf(text("VIDEO_IDENTITY_MODE"), text("SESSION_LINK_SECRET") ?? text("JWT_SECRET"));
@@ -172,6 +179,7 @@ export function parseConfig(env: Settings): Config {
     videoIdentity: "invalid" in videoIdentity ? { mode: "email" } : videoIdentity,
     corsAllowedOrigins: origins,
     localOutbox: localOutbox === "true",
+    providerTimeoutMs: Number(providerTimeout),
     twilio: {
       apiBaseUrl: url("TWILIO_API_BASE_URL", "https://api.twilio.com"),
       videoBaseUrl: url("TWILIO_VIDEO_BASE_URL", "https://video.twilio.com"),

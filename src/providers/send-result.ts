@@ -1,3 +1,6 @@
+import { DEFAULT_PROVIDER_TIMEOUT_MS } from "../base/config";
+import { fetchWithTimeout, isRetryableStatus } from "./provider-fetch";
+
 /**
  * What a provider made of one send, and what to do when a WhatsApp or email send fails: try
  * again later, or record it as undeliverable (so the ledger shows why, instead of the queue
@@ -32,7 +35,7 @@ const PERMANENT_PROVIDER_CODES = new Set([21211, 21408, 21610, 21614, 63016]);
 export function classifySendFailure({ status, networkError, providerCode }: SendFailure): SendFailureVerdict {
   if (providerCode !== undefined && PERMANENT_PROVIDER_CODES.has(providerCode)) return "permanent";
   if (networkError || status === undefined) return "retry";
-  if (status === 408 || status === 429 || status >= 500) return "retry";
+  if (isRetryableStatus(status)) return "retry";
   return status >= 400 ? "permanent" : "retry";
 }
 
@@ -41,9 +44,6 @@ export function classifySendFailure({ status, networkError, providerCode }: Send
  * error code only, never the provider's message, which may quote the address or number.
  */
 export type SendResult = { ok: true; providerMessageId: string } | { ok: false; verdict: SendFailureVerdict; error: string };
-
-/** How long a provider gets to answer before the send counts as a network error and is retried. */
-export const PROVIDER_TIMEOUT_MS = 10_000;
 
 export function sendFailed(provider: string, failure: SendFailure): SendResult {
   const error = failure.networkError
@@ -57,11 +57,7 @@ export function sendFailed(provider: string, failure: SendFailure): SendResult {
  * failure instead of an exception.
  */
 export async function postToProvider(url: string, init: RequestInit): Promise<Response | undefined> {
-  try {
-    return await fetch(url, { ...init, method: "POST", signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS) });
-  } catch {
-    return undefined;
-  }
+  return fetchWithTimeout(url, { ...init, method: "POST" }, DEFAULT_PROVIDER_TIMEOUT_MS);
 }
 
 /** The body as JSON, or undefined: error bodies are not always JSON. */
