@@ -99,6 +99,18 @@ describe("a provider outage and the room object", () => {
     expect(after.alarm).not.toBeNull();
   });
 
+  it("rides out a passing Agora 503 within the cancel: the channel is banned before the cancel answers, nothing left to retry", async () => {
+    const appointment = await createAppointment({ psychologist, patient: client, startsInMinutes: 5, videoProvider: "agora" });
+    const agora = endpoint("post", kickingRuleUrl, () => {
+      agora.answer = () => HttpResponse.json({ status: "success", id: 1 });
+      return HttpResponse.json({ status: "fail", message: "busy" }, { status: 503 });
+    });
+    const cancel = await call(`/api/appointments/${appointment.id}/`, { method: "PATCH", as: client, body: { status: "cancelled" } });
+    expect(cancel.status).toBe(200);
+    expect(agora.calls).toBe(2);
+    expect((await stored(roomOf(appointment.video_room_id!))).revocations?.pending).toEqual([]);
+  });
+
   it("answers a cancel during an Agora outage, retries the ban on its alarm with backoff, and bans once Agora is back", async () => {
     const appointment = await createAppointment({ psychologist, patient: client, startsInMinutes: 5, videoProvider: "agora" });
     const roomName = appointment.video_room_id!;
