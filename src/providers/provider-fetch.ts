@@ -1,9 +1,10 @@
 /**
  * How this service calls a provider's REST API while someone waits (an API caller, or the room
- * object's alarm): every attempt has a timeout (the configured PROVIDER_TIMEOUT_MS), and a failure that may pass by itself (no answer,
- * a timeout, 408, 429, 5xx) is tried again a few times after a short randomized wait. The waits
- * and the later attempts together stay within RETRY_BUDGET_MS, so a provider outage costs a
- * request seconds, never minutes: then the caller answers 502 and the room's alarm tries later.
+ * object's alarm): every attempt has a timeout (PROVIDER_TIMEOUT_MS, from the configuration), and
+ * a failure that may pass by itself (no answer, a timeout, 408, 429, 5xx) is tried again a few
+ * times after a short randomized wait. Retries add at most RETRY_BUDGET_MS to a call, waits and
+ * later attempts together, so an outage costs a request seconds, never minutes: then the caller
+ * answers 502, and the room object's alarm tries again later.
  */
 
 /** Calls in all, the first included. */

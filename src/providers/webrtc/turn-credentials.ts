@@ -39,7 +39,7 @@ export type TurnResult = { ok: true; iceServers: IceServer[] } | { ok: false; er
  * a failure comes back as `error` (status or kind only, never a credential), for the caller to
  * fall back on STUN.
  *
- * @example await generateIceServers({ baseUrl: "https://rtc.live.cloudflare.com", keyId, apiToken }, 3600)
+ * @example await generateIceServers({ baseUrl: "https://rtc.live.cloudflare.com", keyId, apiToken, timeoutMs: 3000 }, 3600)
  */
 export async function generateIceServers(key: TurnKey, ttlSeconds: number): Promise<TurnResult> {
   // Each call mints fresh credentials; one more after a failure costs nothing.
