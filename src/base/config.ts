@@ -28,11 +28,6 @@ export interface Config {
   reminderOffsets: readonly number[];
   /** How long audit events are kept, in days; the cron deletes older ones. */
   auditRetentionDays: number;
-  /**
-   * How long Twilio Messages and Postmark get to answer one send before it counts as a network
-   * error and is retried (MESSAGE_SEND_TIMEOUT_MS).
-   */
-  messageSendTimeoutMs: number;
   jwt: { secret: string; issuer?: string; audience?: string; jwksUrl?: string; maxAgeSeconds: number };
   /**
    * Signs personal join links and the session-scoped tokens they are redeemed for:
@@ -54,6 +49,12 @@ export interface Config {
    * it records such messages as skipped, `not_configured`, and stores none of their contents.
    */
   localOutbox: boolean;
+  /**
+   * How long a provider gets to answer one call, in ms: Twilio Rooms, Agora bans, TURN (at most
+   * 3 s of it), and each WhatsApp or email send. At most a minute, so a send ends well inside its
+   * ledger claim's two-minute lease.
+   */
+  providerTimeoutMs: number;
   twilio: {
     apiBaseUrl: string;
     videoBaseUrl: string;
@@ -89,6 +90,8 @@ export type VideoIdentity = { mode: "email" } | { mode: "opaque"; key: string };
 /** Settings are strings; unset ones arrive empty. Blank counts as unset. */
 type Settings = Partial<Record<keyof Env, unknown>>;
 
+/** How long a provider gets to answer one call unless PROVIDER_TIMEOUT_MS says otherwise; past it, the call counts as unanswered. */
+export const DEFAULT_PROVIDER_TIMEOUT_MS = 10_000;
 const DEFAULT_REMINDER_OFFSETS = "1440,60,15";
 const MIN_JWT_SECRET_BYTES = 32;
 /** A week: further ahead than that a reminder stops reminding anyone of anything. */
@@ -155,10 +158,9 @@ export function parseConfig(env: Settings): Config {
   const auditRetention = text("AUDIT_RETENTION_DAYS") ?? String(6 * 365);
   if (!/^\d+$/.test(auditRetention) || Number(auditRetention) < 1)
     problems.push("AUDIT_RETENTION_DAYS must be a whole number of days, at least 1");
-  // At most a minute, so a send always ends well inside its ledger claim's lease (two minutes).
-  const sendTimeout = text("MESSAGE_SEND_TIMEOUT_MS") ?? "10000";
-  if (!/^\d+$/.test(sendTimeout) || Number(sendTimeout) < 1 || Number(sendTimeout) > 60_000)
-    problems.push("MESSAGE_SEND_TIMEOUT_MS must be a whole number of milliseconds from 1 to 60000");
+  const providerTimeout = text("PROVIDER_TIMEOUT_MS") ?? String(DEFAULT_PROVIDER_TIMEOUT_MS);
+  if (!/^\d+$/.test(providerTimeout) || Number(providerTimeout) < 100 || Number(providerTimeout) > 60_000)
+    problems.push("PROVIDER_TIMEOUT_MS must be a whole number of milliseconds from 100 to 60000");
   const timezone = text("DEFAULT_TIMEZONE") ?? "UTC";
   if (!isValidTimeZone(timezone)) problems.push("DEFAULT_TIMEZONE must be an IANA time zone such as Europe/London");
   const videoIdentity = videoIdentityOf(text("VIDEO_IDENTITY_MODE"), text("SESSION_LINK_SECRET") ?? text("JWT_SECRET"));
@@ -170,7 +172,6 @@ export function parseConfig(env: Settings): Config {
     defaultVideoProvider: isVideoProvider(provider) ? provider : "webrtc",
     reminderOffsets: "invalid" in offsets ? [] : offsets,
     auditRetentionDays: Number(auditRetention),
-    messageSendTimeoutMs: Number(sendTimeout),
     jwt: {
       secret: jwtSecret,
       issuer: text("JWT_ISSUER"),
@@ -182,6 +183,7 @@ export function parseConfig(env: Settings): Config {
     videoIdentity: "invalid" in videoIdentity ? { mode: "email" } : videoIdentity,
     corsAllowedOrigins: origins,
     localOutbox: localOutbox === "true",
+    providerTimeoutMs: Number(providerTimeout),
     twilio: {
       apiBaseUrl: url("TWILIO_API_BASE_URL", "https://api.twilio.com"),
       videoBaseUrl: url("TWILIO_VIDEO_BASE_URL", "https://video.twilio.com"),

@@ -68,7 +68,7 @@ const eventsRoute = authedRoute({
     '(answered with `bearer`) or a `token` query parameter. The first message is `{type: "status", data}` with the ' +
     "status endpoint's body; then `call.started`, `participant.joined`, `participant.left`, `call.ended`, `call.cancelled`. " +
     "Send `status` for a fresh status; `ping` is answered `pong`. Refused (400) once the appointment is cancelled. The " +
-    "server closes the socket with 4003 when the appointment is cancelled, 4006 when the token expires, 4007 when the " +
+    "server closes the socket with 1000 right after `call.ended`, 4003 when the appointment is cancelled, 4006 when the token expires, 4007 when the " +
     "account is deactivated, and the reason in words.",
   request: { params: appointmentIdParamSchema },
   responses: { ...webSocketUpgradeResponses, ...errorResponses },

@@ -1,3 +1,5 @@
+import { fetchWithTimeout, isRetryableStatus } from "./provider-fetch";
+
 /**
  * What a provider made of one send, and what to do when a WhatsApp or email send fails: try
  * again later, or record it as undeliverable (so the ledger shows why, instead of the queue
@@ -32,7 +34,7 @@ const PERMANENT_PROVIDER_CODES = new Set([21211, 21408, 21610, 21614, 63016]);
 export function classifySendFailure({ status, networkError, providerCode }: SendFailure): SendFailureVerdict {
   if (providerCode !== undefined && PERMANENT_PROVIDER_CODES.has(providerCode)) return "permanent";
   if (networkError || status === undefined) return "retry";
-  if (status === 408 || status === 429 || status >= 500) return "retry";
+  if (isRetryableStatus(status)) return "retry";
   return status >= 400 ? "permanent" : "retry";
 }
 
@@ -54,11 +56,7 @@ export function sendFailed(provider: string, failure: SendFailure): SendResult {
  * retryable network failure instead of an exception.
  */
 export async function postToProvider(url: string, init: RequestInit, timeoutMs: number): Promise<Response | undefined> {
-  try {
-    return await fetch(url, { ...init, method: "POST", signal: AbortSignal.timeout(timeoutMs) });
-  } catch {
-    return undefined;
-  }
+  return fetchWithTimeout(url, { ...init, method: "POST" }, timeoutMs);
 }
 
 /** The body as JSON, or undefined: error bodies are not always JSON. */

@@ -66,7 +66,7 @@ function whatsAppDelivery(config: Config, db: D1Database): ChannelSender<WhatsAp
         accountSid,
         apiKeySid,
         apiKeySecret,
-        timeoutMs: config.messageSendTimeoutMs,
+        timeoutMs: config.providerTimeoutMs,
       };
       return (message) => sendWhatsApp(credentials, { from, statusCallbackUrl }, message);
     }
@@ -93,7 +93,7 @@ function emailDelivery(config: Config, db: D1Database): ChannelSender<EmailMessa
       );
   }
   return (message) =>
-    sendPostmarkEmail({ baseUrl: config.email.apiBaseUrl, serverToken, timeoutMs: config.messageSendTimeoutMs }, settings, message);
+    sendPostmarkEmail({ baseUrl: config.email.apiBaseUrl, serverToken, timeoutMs: config.providerTimeoutMs }, settings, message);
 }
 
 async function toOutbox(db: D1Database, entry: Parameters<typeof addToOutbox>[1], now: number): Promise<DeliveryResult> {

@@ -283,7 +283,7 @@ export class RoomObject extends DurableObject<Env> {
     }
   }
 
-  /** Stores the new state and any D1 update it calls for, pushes the changes, then writes D1. */
+  /** Stores the new state and any D1 update it calls for, pushes the changes (closing watchers' sockets once the call ended), then writes D1. */
   private async commit(state: RoomState, changes: RoomChange[]): Promise<void> {
     this.state = state;
     this.ctx.storage.kv.put(keys.state, state);
@@ -292,6 +292,8 @@ export class RoomObject extends DurableObject<Env> {
       this.ctx,
       changes.map((change) => changeMessage(change, this.cast)),
     );
+    // Told the call ended, watchers have heard all there is: their sockets close rather than idle.
+    if (changes.some((change) => change.type === "call.ended")) endEventsSockets(this.ctx, () => "ended");
     recordAudit(this.env.DB, this.ctx, ...participantAuditEvents(changes, this.ref?.appointmentId ?? null));
     await this.scheduleAlarm();
     if (this.sync.pending) {

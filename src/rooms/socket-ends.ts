@@ -1,9 +1,12 @@
 /**
- * Why the server closes a room's WebSocket: a close code (4000-4999, the application's own) and
- * the sentence the page shows. Signalling sockets end for every cause; live-events sockets for
- * the causes that end the holder's access (cancelled, revoked, expired).
+ * Why the server closes a room's WebSocket: a close code and the sentence the page shows. The
+ * call ending is a normal close (1000): nothing went wrong, and a page that reconnects hears the
+ * room's status. The rest are the application's own codes (4000-4999). Signalling sockets end for
+ * every cause but `ended` (a built-in room ends only once nobody is connected); live-events
+ * sockets when the call ends and for the causes that end the holder's access (cancelled, revoked, expired).
  */
 export const socketEnd = {
+  ended: { code: 1000, reason: "The call has ended" },
   replaced: { code: 4001, reason: "This session was opened in another tab or window" },
   cancelled: { code: 4003, reason: "This session was cancelled" },
   moved: { code: 4004, reason: "This session has moved to a new time" },

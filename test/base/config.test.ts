@@ -56,14 +56,13 @@ describe("parseConfig", () => {
     expect(parseConfig({ ...minimal, JWT_MAX_AGE_SECONDS: "3600" }).jwt.maxAgeSeconds).toBe(3600);
   });
 
-  it("gives a message send 10 s by default, and refuses a MESSAGE_SEND_TIMEOUT_MS that would outlive the ledger claim's lease", () => {
-    expect(parseConfig(minimal).messageSendTimeoutMs).toBe(10_000);
-    expect(parseConfig({ ...minimal, MESSAGE_SEND_TIMEOUT_MS: "2500" }).messageSendTimeoutMs).toBe(2500);
-    for (const bad of ["0", "60001", "10s"]) {
-      expect(problemsOf({ MESSAGE_SEND_TIMEOUT_MS: bad })).toEqual([
-        "MESSAGE_SEND_TIMEOUT_MS must be a whole number of milliseconds from 1 to 60000",
+  it("gives providers 10 s to answer unless PROVIDER_TIMEOUT_MS says otherwise, and refuses a timeout that cannot be right", () => {
+    expect(parseConfig(minimal).providerTimeoutMs).toBe(10_000);
+    expect(parseConfig({ ...minimal, PROVIDER_TIMEOUT_MS: "2500" }).providerTimeoutMs).toBe(2500);
+    for (const bad of ["0", "99", "60001", "10s", "-5"])
+      expect(problemsOf({ PROVIDER_TIMEOUT_MS: bad }), bad).toEqual([
+        "PROVIDER_TIMEOUT_MS must be a whole number of milliseconds from 100 to 60000",
       ]);
-    }
   });
 
   it("keeps the local outbox off unless LOCAL_OUTBOX is exactly true", () => {

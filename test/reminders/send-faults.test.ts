@@ -64,13 +64,13 @@ describe("reminders under provider faults", () => {
     expect(sends()).toBe(4);
   });
 
-  it("a provider timeout (no answer within MESSAGE_SEND_TIMEOUT_MS) is a network error: retried, then sent once", async () => {
+  it("a provider timeout (no answer within PROVIDER_TIMEOUT_MS) is a network error: retried, then sent once", async () => {
     const { now, queued, rows } = await patientRemindersQueued({ email: false });
     twilio.fail(async () => {
       await delay(2_000);
       return HttpResponse.json({ sid: "SM-too-late", status: "queued" }, { status: 201 });
     });
-    const overrides = { MESSAGE_SEND_TIMEOUT_MS: "50" };
+    const overrides = { PROVIDER_TIMEOUT_MS: "100" };
 
     const first = await deliver(queued, { now, overrides });
     expect(first.retryDelays).toEqual([15]);

@@ -116,6 +116,37 @@ describe("GET /api/appointments/video-events/<id>/", () => {
     expect(await plain.json()).toEqual({ error: "Expected a WebSocket upgrade" });
   });
 
+  it("closes the socket with a normal close right after call.ended, and a page that reconnects hears the room is over", async () => {
+    const appointment = await createAppointment({ psychologist, patient: client, startsInMinutes: -5 });
+    const roomName = appointment.video_room_id!;
+    const headers = { "sec-websocket-protocol": `bearer, ${await tokenFor(client)}` };
+    const events = listen(await openEvents(eventsPath(appointment.id), headers));
+    const closed = new Promise<{ code: number; reason: string; received: string[] }>((resolve) =>
+      events.socket.addEventListener("close", ({ code, reason }) =>
+        resolve({ code, reason, received: events.received.map(({ type }) => type) }),
+      ),
+    );
+    await events.until(1);
+    const t = Date.now() - 60_000;
+    await postTwilio(inRoom(twilioParams("participant-connected", t, 1, therapist), roomName));
+    expect(events.socket.readyState).toBe(WebSocket.OPEN);
+    await postTwilio(inRoom(twilioParams("room-ended", t + 30_000, 2), roomName));
+    // Closed only once call.ended was sent: it is the last thing the socket carried.
+    expect(await closed).toEqual({
+      code: 1000,
+      reason: "The call has ended",
+      received: ["status", "call.started", "participant.joined", "participant.left", "call.ended"],
+    });
+
+    const again = listen(await openEvents(eventsPath(appointment.id), headers));
+    await again.until(1);
+    expect(again.received[0]).toMatchObject({ type: "status", data: { status: "completed" } });
+    again.socket.send("status");
+    await again.until(2);
+    expect(again.socket.readyState).toBe(WebSocket.OPEN);
+    again.socket.close(1000, "done");
+  });
+
   it("answers a close without a code (what browsers send) at once, with a normal close", async () => {
     const appointment = await createAppointment({ psychologist, patient: client, startsInMinutes: 5 });
     const events = listen(await openEvents(eventsPath(appointment.id), { "sec-websocket-protocol": `bearer, ${await tokenFor(client)}` }));

@@ -118,28 +118,6 @@ describe("RoomObject", () => {
     ]);
   });
 
-  it("keeps its state and its alarm when the Rooms API fails", async () => {
-    const { roomName, stub } = await appointmentRoom("twilio");
-    await postTwilio(inRoom(twilioParams("participant-connected", minutesAgo(5), 1, therapist), roomName));
-    outbound.use(
-      http.get(`${env.TWILIO_VIDEO_BASE_URL}/v1/Rooms/${ROOM_SID}/Participants`, () =>
-        HttpResponse.json({ code: 20500, message: "Internal" }, { status: 500 }),
-      ),
-    );
-    const log = vi.spyOn(console, "log").mockImplementation(() => {});
-    const before = await stored(stub);
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
-    const after = await stored(stub);
-    expect(after.room).toEqual(before.room);
-    expect(after.alarm).not.toBeNull();
-    expect(log.mock.calls.map(([line]) => JSON.parse(String(line)))).toContainEqual({
-      event: "room_heal_failed",
-      room_sid: ROOM_SID,
-      kind: "ApiError",
-    });
-    log.mockRestore();
-  });
-
   it("keeps a failed D1 update pending and writes it on the alarm", async () => {
     const { appointment, channel, stub } = await agoraRoom();
     // A real D1 failure, for this appointment only: a trigger refusing every update of its row.

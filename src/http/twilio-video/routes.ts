@@ -6,10 +6,10 @@ import { appointmentIdParamSchema } from "../../appointments/schemas";
 import { meetingUrl } from "../../appointments/views";
 import { authedRoute } from "../../auth/route-access";
 import type { AppEnv } from "../../base/app-env";
-import { configured, valid } from "../../base/config";
+import { valid } from "../../base/config";
 import { createRouter, errorBodySchema, errorResponses, jsonResponse } from "../../base/router";
 import { createOrFetchRoom } from "../../providers/twilio/rooms-client";
-import { twilioVideoWebhookPath } from "../../providers/twilio/video-adapter";
+import { twilioRestCredentials, twilioVideoWebhookPath } from "../../providers/twilio/video-adapter";
 import { isoFromSeconds, nowSeconds } from "../../time/iso";
 import { admitToRoom } from "../../video/room-admission";
 import { openRoom, requireProvider } from "../../video/room-entry";
@@ -89,18 +89,14 @@ export const twilioVideoRoutes = createRouter()
     const config = c.get("config");
     const appointment = await enterableAppointment(c, c.req.valid("param").id);
     const { roomName } = openRoom(appointment, "appointment", now);
-    const { apiKeySid, apiKeySecret } = configured(config.twilio.rest, "Failed to create video room");
-    const { room, created } = await createOrFetchRoom(
-      { baseUrl: config.twilio.videoBaseUrl, apiKeySid, apiKeySecret },
-      {
-        uniqueName: roomName,
-        maxParticipants: valid(config.twilio.roomMaxParticipants, "Failed to create video room"),
-        emptyRoomTimeoutMinutes: 15,
-        // Twilio accepts at most 60; a room nobody joins goes away after the session would have.
-        unusedRoomTimeoutMinutes: Math.min(appointment.duration_minutes + 30, 60),
-        statusCallbackUrl: `${config.publicBaseUrl}${twilioVideoWebhookPath}`,
-      },
-    );
+    const { room, created } = await createOrFetchRoom(twilioRestCredentials(config, "Failed to create video room"), {
+      uniqueName: roomName,
+      maxParticipants: valid(config.twilio.roomMaxParticipants, "Failed to create video room"),
+      emptyRoomTimeoutMinutes: 15,
+      // Twilio accepts at most 60; a room nobody joins goes away after the session would have.
+      unusedRoomTimeoutMinutes: Math.min(appointment.duration_minutes + 30, 60),
+      statusCallbackUrl: `${config.publicBaseUrl}${twilioVideoWebhookPath}`,
+    });
     console.log(JSON.stringify({ event: "twilio_room_ready", appointment_id: appointment.id, room_sid: room.sid, created }));
     const body = {
       message: created ? "Video room created" : "Video room already exists",

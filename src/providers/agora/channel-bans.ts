@@ -1,7 +1,11 @@
 import { ApiError } from "../../base/errors";
+import { fetchWithRetries } from "../provider-fetch";
 
-/** Agora's RESTful API: a Customer ID and secret as HTTP Basic credentials, overridable host for tests. */
-export type AgoraRestCredentials = { baseUrl: string; customerId: string; customerSecret: string };
+/**
+ * Agora's RESTful API: a Customer ID and secret as HTTP Basic credentials, overridable host for
+ * tests, and how long one call may take (the configured provider timeout).
+ */
+export type AgoraRestCredentials = { baseUrl: string; customerId: string; customerSecret: string; timeoutMs: number };
 
 /** Agora clamps a ban's length to [10 s, 86,430 s]; 0 would only kick, letting everyone straight back in. */
 const MIN_BAN_SECONDS = 10;
@@ -23,9 +27,10 @@ export async function banFromChannel(
     time_in_seconds: Math.min(Math.max(Math.ceil(ban.seconds), MIN_BAN_SECONDS), MAX_BAN_SECONDS),
     privileges: ["join_channel"],
   };
-  let response: Response;
-  try {
-    response = await fetch(`${credentials.baseUrl}/dev/v1/kicking-rule`, {
+  // A rule sent twice bans the same channel for the same time: safe to retry.
+  const response = await fetchWithRetries(
+    `${credentials.baseUrl}/dev/v1/kicking-rule`,
+    {
       method: "POST",
       headers: {
         authorization: `Basic ${btoa(`${credentials.customerId}:${credentials.customerSecret}`)}`,
@@ -33,11 +38,10 @@ export async function banFromChannel(
         accept: "application/json",
       },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-  } catch {
-    throw new ApiError(502, "Agora error: Agora could not be reached");
-  }
+    },
+    { timeoutMs: credentials.timeoutMs },
+  );
+  if (!response) throw new ApiError(502, "Agora error: Agora could not be reached");
   const answer = (await response.json().catch(() => undefined)) as { status?: unknown; message?: unknown } | undefined;
   if (!response.ok || answer?.status !== "success") {
     throw new ApiError(502, `Agora error: HTTP ${response.status}${typeof answer?.message === "string" ? `, ${answer.message}` : ""}`);

@@ -36,7 +36,7 @@ export const agoraVideo: VideoProviderAdapter<AgoraConnection> = {
     const { customerId, customerSecret } = configured(config.agora.rest, "Failed to close the Agora channel");
     const ban = { appId: config.agora.tokens.values.appId, channel: roomName, seconds: until - now };
     await banFromChannel(
-      { baseUrl: config.agora.apiBaseUrl, customerId, customerSecret },
+      { baseUrl: config.agora.apiBaseUrl, customerId, customerSecret, timeoutMs: config.providerTimeoutMs },
       userId === undefined ? ban : { ...ban, uid: userId },
     );
     return "revoked";

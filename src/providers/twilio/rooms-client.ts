@@ -1,9 +1,13 @@
 import { z } from "@hono/zod-openapi";
 import { ApiError } from "../../base/errors";
+import { fetchWithRetries } from "../provider-fetch";
 import { basicAuthorization } from "./basic-auth";
 
-/** Where and as whom to call Twilio's Video REST API: API key auth, overridable host for tests. */
-export type TwilioRestCredentials = { baseUrl: string; apiKeySid: string; apiKeySecret: string };
+/**
+ * Where and as whom to call Twilio's Video REST API: API key auth, overridable host for tests,
+ * and how long one call may take (the configured provider timeout).
+ */
+export type TwilioRestCredentials = { baseUrl: string; apiKeySid: string; apiKeySecret: string; timeoutMs: number };
 
 const roomSchema = z.object({ sid: z.string(), unique_name: z.string(), status: z.string() });
 const participantsSchema = z.object({
@@ -79,15 +83,17 @@ export async function listConnectedParticipants(credentials: TwilioRestCredentia
   return (await parsed(response, participantsSchema)).participants;
 }
 
+/**
+ * Every call here may be repeated safely (reads; a create that finds the room made; a completion
+ * of a room already completed), so an outage's passing failures are retried (provider-fetch.ts).
+ */
 async function twilioFetch(credentials: TwilioRestCredentials, path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set("authorization", basicAuthorization(credentials));
   headers.set("accept", "application/json");
-  try {
-    return await fetch(`${credentials.baseUrl}${path}`, { ...init, headers });
-  } catch {
-    throw new ApiError(502, "Twilio error: Twilio could not be reached");
-  }
+  const response = await fetchWithRetries(`${credentials.baseUrl}${path}`, { ...init, headers }, { timeoutMs: credentials.timeoutMs });
+  if (!response) throw new ApiError(502, "Twilio error: Twilio could not be reached");
+  return response;
 }
 
 /** A successful answer in the shape we rely on; anything else is Twilio's failure, not ours. */

@@ -1,10 +1,10 @@
-import { configured } from "../../base/config";
+import { type Config, configured } from "../../base/config";
 import { badRequest } from "../../base/errors";
 import { buildingToken, type TwilioConnection, type VideoProviderAdapter } from "../video-adapter";
 import { buildTwilioAccessToken } from "./access-token";
 import { twilioIdentity } from "./identity";
 import { twilioRoomEvent } from "./room-events";
-import { completeRoom, listConnectedParticipants } from "./rooms-client";
+import { completeRoom, listConnectedParticipants, type TwilioRestCredentials } from "./rooms-client";
 import { verifiedTwilioForm } from "./webhook-request";
 
 /** Where Twilio posts room status callbacks (rooms are created with it as their StatusCallback). */
@@ -42,14 +42,13 @@ export const twilioVideo: VideoProviderAdapter<TwilioConnection> = {
    */
   async revoke(config, { roomSid }) {
     if (config.twilio.rest.state === "not_configured") return "not_configured";
-    const { apiKeySid, apiKeySecret } = configured(config.twilio.rest, "Failed to end the video room");
-    if (roomSid) await completeRoom({ baseUrl: config.twilio.videoBaseUrl, apiKeySid, apiKeySecret }, roomSid);
+    const credentials = twilioRestCredentials(config, "Failed to end the video room");
+    if (roomSid) await completeRoom(credentials, roomSid);
     return "revoked";
   },
 
   async listConnected(config, roomSid) {
-    const { apiKeySid, apiKeySecret } = configured(config.twilio.rest, "Failed to read the room's participants");
-    const connected = await listConnectedParticipants({ baseUrl: config.twilio.videoBaseUrl, apiKeySid, apiKeySecret }, roomSid);
+    const connected = await listConnectedParticipants(twilioRestCredentials(config, "Failed to read the room's participants"), roomSid);
     return connected.map((participant) => ({
       key: participant.sid,
       identity: participant.identity,
@@ -57,3 +56,9 @@ export const twilioVideo: VideoProviderAdapter<TwilioConnection> = {
     }));
   },
 };
+
+/** The Rooms API as configured, or a 500 `"<failure>: X is not set"` naming what is missing. */
+export function twilioRestCredentials(config: Config, failure: string): TwilioRestCredentials {
+  const { apiKeySid, apiKeySecret } = configured(config.twilio.rest, failure);
+  return { baseUrl: config.twilio.videoBaseUrl, apiKeySid, apiKeySecret, timeoutMs: config.providerTimeoutMs };
+}

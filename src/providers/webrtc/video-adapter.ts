@@ -1,6 +1,6 @@
 import type { Config } from "../../base/config";
 import type { VideoProviderAdapter, WebRtcConnection } from "../video-adapter";
-import { generateIceServers, type IceServer, stunOnly } from "./turn-credentials";
+import { generateIceServers, type IceServer, stunOnly, turnTimeoutMs } from "./turn-credentials";
 
 /** The signalling WebSocket's path for a room, on this service's own API. */
 export const signallingPath = (roomName: string) => `/api/video-sessions/${encodeURIComponent(roomName)}/signal/`;
@@ -21,7 +21,7 @@ export const webrtcVideo: VideoProviderAdapter<WebRtcConnection> = {
       identity: String(party.id),
       // The patient gives way: the clinician's offer wins a glare, a stable choice on both sides.
       polite: party.side === "patient",
-      iceServers: await iceServers(config.turn, Math.max(60, roomClosesAt - now)),
+      iceServers: await iceServers(config, Math.max(60, roomClosesAt - now)),
       signallingPath: signallingPath(roomName),
       expiresAt: roomClosesAt,
     };
@@ -34,13 +34,14 @@ export const webrtcVideo: VideoProviderAdapter<WebRtcConnection> = {
  * TURN credentials that last until the room closes when a TURN key is set; STUN otherwise. A TURN
  * outage (or a half-set key) degrades to STUN with a warning: most calls connect without a relay.
  */
-async function iceServers(turn: Config["turn"], ttlSeconds: number): Promise<readonly IceServer[]> {
+async function iceServers({ turn, providerTimeoutMs }: Config, ttlSeconds: number): Promise<readonly IceServer[]> {
   if (turn.key.state === "not_configured") return stunOnly;
   if (turn.key.state === "half_configured") {
     console.warn(JSON.stringify({ event: "turn_unavailable", reason: "settings_missing", missing: turn.key.missing }));
     return stunOnly;
   }
-  const result = await generateIceServers({ baseUrl: turn.apiBaseUrl, ...turn.key.values }, ttlSeconds);
+  const key = { baseUrl: turn.apiBaseUrl, ...turn.key.values, timeoutMs: turnTimeoutMs(providerTimeoutMs) };
+  const result = await generateIceServers(key, ttlSeconds);
   if (result.ok) return result.iceServers;
   console.warn(JSON.stringify({ event: "turn_unavailable", reason: result.error }));
   return stunOnly;

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { HttpResponse, http } from "msw";
+import { delay, HttpResponse, http } from "msw";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callJson, withSettings } from "../../support/api";
 import { createAppointment, createUser, type UserFixture } from "../../support/fixtures";
@@ -199,5 +199,86 @@ describe("POST /api/appointments/video-room/<id>/", () => {
       callJson(roomPath(row.id), { method: "POST", as: patient }),
     );
     expect(unconfigured).toEqual({ status: 500, body: { error: "Failed to create video room: TWILIO_API_KEY_SECRET is not set" } });
+  });
+});
+
+describe("POST /api/appointments/video-room/<id>/ while Twilio is having an outage", () => {
+  const created = (form: URLSearchParams) =>
+    HttpResponse.json({ sid: "RM0006", unique_name: form.get("UniqueName"), status: "in-progress" }, { status: 201 });
+
+  it("rides out a passing 503: the create is sent again and the caller gets the room", async () => {
+    const row = await appointment();
+    const sent = roomsApi((form) =>
+      sent.length === 1 ? HttpResponse.json({ code: 20503, message: "Service Unavailable" }, { status: 503 }) : created(form),
+    );
+    const { status, body } = await callJson(roomPath(row.id), { method: "POST", as: psychologist });
+    expect(status).toBe(201);
+    expect(body.room_sid).toBe("RM0006");
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toEqual(sent[0]);
+  });
+
+  it("answers 502 with Twilio's code after three calls when Twilio keeps failing", async () => {
+    const row = await appointment();
+    const sent = roomsApi(() => HttpResponse.json({ code: 20500, message: "Internal Server Error" }, { status: 500 }));
+    expect(await callJson(roomPath(row.id), { method: "POST", as: psychologist })).toEqual({
+      status: 502,
+      body: { error: "Twilio error 20500: Internal Server Error" },
+    });
+    expect(sent).toHaveLength(3);
+  });
+
+  it("gives up on a Twilio that does not answer within PROVIDER_TIMEOUT_MS, tries again, and answers 502 when it never does", async () => {
+    const row = await appointment();
+    let calls = 0;
+    outbound.use(
+      http.post(rooms, async () => {
+        calls++;
+        await delay(5_000);
+        return HttpResponse.json({ code: 20504, message: "late" }, { status: 504 });
+      }),
+    );
+    const answer = await withSettings({ PROVIDER_TIMEOUT_MS: "100" }, () =>
+      callJson(roomPath(row.id), { method: "POST", as: psychologist }),
+    );
+    expect(answer).toEqual({ status: 502, body: { error: "Twilio error: Twilio could not be reached" } });
+    expect(calls).toBe(3);
+
+    // A create that timed out may have made the room: the next try finds it (53113) and fetches it.
+    outbound.resetHandlers();
+    calls = 0;
+    outbound.use(
+      http.post(rooms, async () => {
+        if (calls++ === 0) await delay(5_000);
+        return HttpResponse.json({ code: 53113, message: "Room exists", status: 400 }, { status: 400 });
+      }),
+      http.get(`${rooms}/:name`, ({ params }) => HttpResponse.json({ sid: "RM0007", unique_name: params.name, status: "in-progress" })),
+    );
+    const retried = await withSettings({ PROVIDER_TIMEOUT_MS: "100" }, () =>
+      callJson(roomPath(row.id), { method: "POST", as: psychologist }),
+    );
+    expect(retried).toMatchObject({ status: 200, body: { message: "Video room already exists", room_sid: "RM0007" } });
+    expect(calls).toBe(2);
+  });
+
+  it("waits out a 429's short Retry-After, and answers 502 at once when Twilio asks for longer than a request may wait", async () => {
+    const row = await appointment();
+    const sent = roomsApi((form) =>
+      sent.length === 1
+        ? HttpResponse.json({ code: 20429, message: "Too Many Requests" }, { status: 429, headers: { "Retry-After": "1" } })
+        : created(form),
+    );
+    expect((await callJson(roomPath(row.id), { method: "POST", as: patient })).status).toBe(201);
+    expect(sent).toHaveLength(2);
+
+    outbound.resetHandlers();
+    const throttled = roomsApi(() =>
+      HttpResponse.json({ code: 20429, message: "Too Many Requests" }, { status: 429, headers: { "Retry-After": "120" } }),
+    );
+    expect(await callJson(roomPath(row.id), { method: "POST", as: patient })).toEqual({
+      status: 502,
+      body: { error: "Twilio error 20429: Too Many Requests" },
+    });
+    expect(throttled).toHaveLength(1);
   });
 });

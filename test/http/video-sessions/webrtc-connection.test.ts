@@ -89,6 +89,22 @@ describe("a built-in (webrtc) session's connection", () => {
     expect(refreshed.body.connection.ice_servers).toEqual(generated.iceServers);
   });
 
+  it("rides out a TURN hiccup: a 503 is tried again and the session still gets TURN", async () => {
+    const row = await webrtcSession();
+    let calls = 0;
+    outbound.use(
+      http.post(turnUrl, () =>
+        calls++ === 0
+          ? HttpResponse.json({ errors: [{ message: "unavailable" }] }, { status: 503 })
+          : HttpResponse.json(generated, { status: 201 }),
+      ),
+    );
+    const { status, body } = await withSettings(turnSettings, () => sessionOf(row, patient));
+    expect(status).toBe(200);
+    expect(body.connection.ice_servers).toEqual(generated.iceServers);
+    expect(calls).toBe(2);
+  });
+
   it("falls back to STUN with a warning, never a 500, when TURN is down, answers nonsense, or its key is half set", async () => {
     const row = await webrtcSession();
     const failures = [
@@ -97,8 +113,10 @@ describe("a built-in (webrtc) session's connection", () => {
       { answer: () => HttpResponse.error(), reason: "turn network_error" },
     ];
     for (const { answer, reason } of failures) {
-      outbound.use(http.post(turnUrl, answer, { once: true }));
+      // Down for good: each of the bounded retries gets the same answer.
+      outbound.use(http.post(turnUrl, answer));
       const { status, body } = await withSettings(turnSettings, () => sessionOf(row, patient));
+      outbound.resetHandlers();
       expect(status).toBe(200);
       expect(body.connection.ice_servers).toEqual([{ urls: "stun:stun.cloudflare.com:3478" }]);
       expect(warnings.at(-1)).toBe(JSON.stringify({ event: "turn_unavailable", reason }));
