@@ -144,8 +144,8 @@ await worker.db.batch([
         `INSERT INTO appointments (psychologist_id, patient_id, starts_at, duration_minutes, status, session_type, video_provider, video_room_id, created_at, updated_at)
          VALUES (1, 2, ?1, 50, 'confirmed', 'telehealth', 'twilio', ?2, ?1, ?1)`,
       )
-      // Booked 50 minutes ending just before the callbacks: a room-ended completes the appointment at once.
-      .bind(now - 3060 + room, `bench-room-${room}`),
+      // Booked to end before the callbacks: a room-ended completes the appointment at once.
+      .bind(now - 3600 - room, `bench-room-${room}`),
   ),
 ]);
 
