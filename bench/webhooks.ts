@@ -175,7 +175,7 @@ const health = await send(
   Array.from({ length: 1000 }, () => ({ url: `${PUBLIC_BASE_URL}/health`, applied: false })),
   100,
 );
-console.log(`harness ceiling, our GET /health, 100 in flight: ${Math.round(health.perSecond).toLocaleString("en-US")}/s
+console.log(`the harness, our GET /health, 100 in flight: ${Math.round(health.perSecond).toLocaleString("en-US")}/s
 `);
 
 const rate = (perSecond: number) => Math.round(perSecond).toLocaleString("en-US").padStart(7);
