@@ -10,7 +10,7 @@
  */
 import agoraToken from "agora-token";
 import twilio from "twilio";
-import { type BundledWorker, startBundledWorker } from "./support/built-worker";
+import { type RunningWorker, startWorker } from "./support/built-worker";
 import { agoraApp, opsPerSecond, ourBuilders, steps, twilioAccount, type Work } from "./support/token-work";
 
 // agora-token is CommonJS whose exports Node cannot list for named ESM imports.
@@ -43,7 +43,7 @@ const contenders: { name: keyof typeof ourBuilders; official: Work; target: numb
 ];
 
 /** Calls per second in workerd over one sample, timed by the bench Worker. */
-async function workerdOpsPerSecond(worker: BundledWorker, work: string, inFlight: number, sampleMs: number): Promise<number> {
+async function workerdOpsPerSecond(worker: RunningWorker, work: string, inFlight: number, sampleMs: number): Promise<number> {
   const response = await worker.fetch(`https://tokens.bench/?work=${encodeURIComponent(work)}&inFlight=${inFlight}&sampleMs=${sampleMs}`);
   if (!response.ok) throw new Error(`${work}: ${response.status} ${await response.text()}`);
   return response.json<number>();
@@ -53,7 +53,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const format = (opsPerSec: number) => Math.round(opsPerSec).toLocaleString("en-US").padStart(9);
 const modeName = (inFlight: number) => (inFlight === 1 ? "1 at a time" : `${inFlight} in flight`).padEnd(12);
 
-await using worker = await startBundledWorker({ configPath: "bench/tokens-worker/wrangler.toml" });
+await using worker = await startWorker({ configPath: "bench/tokens-worker/wrangler.toml" });
 console.log(`node ${process.version} and workerd, ${ROUNDS} rounds of ${SAMPLE_MS} ms each, median shown\n`);
 for (const { name, official, target } of contenders) {
   const ours = ourBuilders[name];

@@ -32,45 +32,31 @@ const { Miniflare, convertV4MiniflareOptions } = createRequire(import.meta.resol
   convertV4MiniflareOptions(options: unknown): unknown;
 };
 
-/** A Worker bundled and running in workerd, with no storage set up: a bench Worker of its own. */
-export interface BundledWorker extends AsyncDisposable {
+export interface RunningWorker extends AsyncDisposable {
   fetch(url: string, init?: RequestInit): Promise<Response>;
   miniflare: Runtime;
 }
 
-export interface BuiltWorker extends BundledWorker {
+export interface BuiltWorker extends RunningWorker {
   /** The Worker's D1 binding, to seed data. */
   db: D1Database;
 }
 
-export async function startBuiltWorker({
-  configPath = "wrangler.toml",
-  migrationsDir = "migrations",
-  bindings = {},
-}: {
-  configPath?: string;
-  migrationsDir?: string;
-  /** Secrets and overrides of wrangler.toml's [vars]. */
-  bindings?: Record<string, string>;
-} = {}): Promise<BuiltWorker> {
-  const worker = await startBundledWorker({ configPath, bindings });
-  const db = await worker.miniflare.getD1Database("DB");
-  for (const file of readdirSync(migrationsDir)
-    .filter((name) => name.endsWith(".sql"))
-    .sort()) {
-    for (const statement of unstable_splitSqlQuery(readFileSync(join(migrationsDir, file), "utf8"))) await db.prepare(statement).run();
-  }
-  return { ...worker, db };
-}
-
-/** The Worker `configPath` names, bundled as deployed and started in workerd. */
-export async function startBundledWorker({
+/**
+ * Any Worker as `wrangler deploy` would bundle and configure it from `configPath`, running in
+ * workerd with storage in memory: the bench's Workers start alike, whatever they measure.
+ */
+export async function startWorker({
   configPath,
   bindings = {},
+  rateLimits = {},
 }: {
   configPath: string;
+  /** Secrets and overrides of the config's [vars]. */
   bindings?: Record<string, string>;
-}): Promise<BundledWorker> {
+  /** Requests a `[[ratelimits]]` binding allows per period, by its name, instead of the config's. */
+  rateLimits?: Record<string, number>;
+}): Promise<RunningWorker> {
   const outdir = mkdtempSync(join(tmpdir(), "built-worker-"));
   const wrangler = resolve("node_modules/.bin/wrangler");
   execFileSync(wrangler, ["deploy", "--dry-run", "--outdir", outdir, "--config", configPath], {
@@ -83,14 +69,18 @@ export async function startBundledWorker({
     string,
     unknown
   >;
+  // The bundle is named after the config's `main`.
+  const bundle = readdirSync(outdir).find((name) => name.endsWith(".js"));
+  if (!bundle) throw new Error(`wrangler wrote no bundle for ${configPath}`);
   const miniflare = new Miniflare(
     convertV4MiniflareOptions({
       ...workerOptions,
       modules: true,
-      scriptPath: join(outdir, "index.js"),
+      scriptPath: join(outdir, bundle),
       // Module names are paths below this root: the bundle lives outside the project.
       modulesRoot: outdir,
       bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), ...bindings },
+      ratelimits: withLimits(workerOptions.ratelimits as Record<string, RateLimitOptions> | undefined, rateLimits),
     }),
   );
   await miniflare.ready;
@@ -103,4 +93,35 @@ export async function startBundledWorker({
       rmSync(outdir, { recursive: true, force: true });
     },
   };
+}
+
+type RateLimitOptions = { simple: { limit: number; period: number } };
+
+function withLimits(configured: Record<string, RateLimitOptions> = {}, limits: Record<string, number>) {
+  for (const name of Object.keys(limits)) if (!configured[name]) throw new Error(`no [[ratelimits]] binding named ${name}`);
+  return Object.fromEntries(
+    Object.entries(configured).map(([name, options]) => [
+      name,
+      name in limits ? { ...options, simple: { ...options.simple, limit: limits[name] } } : options,
+    ]),
+  );
+}
+
+/** This service's Worker from wrangler.toml, its D1 migrated. */
+export async function startBuiltWorker({
+  configPath = "wrangler.toml",
+  migrationsDir = "migrations",
+  ...options
+}: {
+  configPath?: string;
+  migrationsDir?: string;
+} & Omit<Parameters<typeof startWorker>[0], "configPath"> = {}): Promise<BuiltWorker> {
+  const worker = await startWorker({ configPath, ...options });
+  const db = await worker.miniflare.getD1Database("DB");
+  for (const file of readdirSync(migrationsDir)
+    .filter((name) => name.endsWith(".sql"))
+    .sort()) {
+    for (const statement of unstable_splitSqlQuery(readFileSync(join(migrationsDir, file), "utf8"))) await db.prepare(statement).run();
+  }
+  return { ...worker, db };
 }
