@@ -43,11 +43,23 @@ export async function startBuiltWorker({
   configPath = "wrangler.toml",
   migrationsDir = "migrations",
   bindings = {},
+  rateLimit,
+  neighbours = [],
+  quiet = false,
 }: {
   configPath?: string;
   migrationsDir?: string;
   /** Secrets and overrides of wrangler.toml's [vars]. */
   bindings?: Record<string, string>;
+  /** Replaces every `[[ratelimits]]` limit: a benchmark's few callers would otherwise be refused (429) within seconds. */
+  rateLimit?: number;
+  /**
+   * Other Workers in the same runtime (Miniflare worker options, each with a `name` and the
+   * `routes` it answers), such as ceilings to measure against side by side.
+   */
+  neighbours?: Record<string, unknown>[];
+  /** Drops the Workers' console output: printing thousands of log lines a second costs the harness more than the Workers. */
+  quiet?: boolean;
 } = {}): Promise<BuiltWorker> {
   const outdir = mkdtempSync(join(tmpdir(), "built-worker-"));
   const wrangler = resolve("node_modules/.bin/wrangler");
@@ -61,14 +73,27 @@ export async function startBuiltWorker({
     string,
     unknown
   >;
+  const ratelimits = workerOptions.ratelimits as Record<string, { simple: { limit: number; period: number } }> | undefined;
+  const builtWorker = {
+    ...workerOptions,
+    modules: true,
+    scriptPath: join(outdir, "index.js"),
+    // Module names are paths below this root: the bundle lives outside the project.
+    modulesRoot: outdir,
+    bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), ...bindings },
+    ...(rateLimit === undefined || !ratelimits
+      ? {}
+      : {
+          ratelimits: Object.fromEntries(
+            Object.entries(ratelimits).map(([name, binding]) => [name, { ...binding, simple: { ...binding.simple, limit: rateLimit } }]),
+          ),
+        }),
+  };
+  // The first Worker answers every request no neighbour's route claims.
   const miniflare = new Miniflare(
     convertV4MiniflareOptions({
-      ...workerOptions,
-      modules: true,
-      scriptPath: join(outdir, "index.js"),
-      // Module names are paths below this root: the bundle lives outside the project.
-      modulesRoot: outdir,
-      bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), ...bindings },
+      ...(neighbours.length === 0 ? builtWorker : { workers: [{ name: "built", ...builtWorker }, ...neighbours] }),
+      ...(quiet ? { handleStructuredLogs: () => {} } : {}),
     }),
   );
   await miniflare.ready;
