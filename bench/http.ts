@@ -93,6 +93,8 @@ type Target = {
   reads: string;
   /** Each answered request leaves one audit event (the `audited` middleware). */
   audited?: boolean;
+  /** Counted against the per-user rate limit: compare with the rate-limited ceiling too. */
+  limited?: boolean;
 };
 
 const as = (pair: Pair, role: (typeof roles)[number], method = "GET"): RequestInit => ({
@@ -100,14 +102,19 @@ const as = (pair: Pair, role: (typeof roles)[number], method = "GET"): RequestIn
   headers: { authorization: `Bearer ${tokens.get(pair[role])}` },
 });
 
-const ceilings = {
+const ceilings: Record<"constant" | "d1Read" | "limitedD1Read", Target> = {
   constant: {
     name: "ceiling: constant Worker",
     request: (pair) => [`https://${ceilingHosts.constant}/${pair.twilio.id}`, {}],
     reads: "none",
   },
   d1Read: { name: "ceiling: one D1 point read", request: (pair) => [`https://${ceilingHosts.d1Read}/${pair.twilio.id}`, {}], reads: "1" },
-} satisfies Record<string, Target>;
+  limitedD1Read: {
+    name: "ceiling: rate limit + D1 read",
+    request: (pair) => [`https://${ceilingHosts.limitedD1Read}/${pair.twilio.id}`, {}],
+    reads: "1",
+  },
+};
 
 /** The built Worker's own floor: its middleware and router around one D1 read, with no caller to verify. */
 const health: Target = { name: "built Worker: GET /health", request: () => [`${API}/health`, {}], reads: "1 (SELECT 1)" };
@@ -117,30 +124,35 @@ const health: Target = { name: "built Worker: GET /health", request: () => [`${A
 const endpoints: Target[] = [
   {
     name: "Twilio token",
+    limited: true,
     request: (pair, role) => [`${API}/api/appointments/video-token/${pair.twilio.id}/`, as(pair, role)],
     reads: "1",
     audited: true,
   },
   {
     name: "Twilio token refresh",
+    limited: true,
     request: (pair, role) => [`${API}/api/appointments/video-token-refresh/${pair.twilio.id}/`, as(pair, role)],
     reads: "1",
     audited: true,
   },
   {
     name: "Agora join",
+    limited: true,
     request: (pair, role) => [`${API}/api/v1/video/video-calls/${pair.agora.id}/join/`, as(pair, role, "POST")],
     reads: "1",
     audited: true,
   },
   {
     name: "Agora renewal",
+    limited: true,
     request: (pair, role) => [`${API}/api/v1/video/video-calls/${pair.agora.id}/token/`, as(pair, role, "POST")],
     reads: "1",
     audited: true,
   },
   {
     name: "web session (Twilio)",
+    limited: true,
     request: (pair, role) => [`${API}/api/video-sessions/${pair.twilio.room}/`, as(pair, role)],
     reads: "1",
     audited: true,
@@ -199,7 +211,13 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 // ONLY=<regex> measures the endpoints whose names match (with both ceilings), when working on a few.
 const only = process.env.ONLY ? new RegExp(process.env.ONLY, "i") : undefined;
-const targets = [ceilings.constant, ceilings.d1Read, health, ...endpoints.filter((endpoint) => !only || only.test(endpoint.name))];
+const targets = [
+  ceilings.constant,
+  ceilings.d1Read,
+  ceilings.limitedD1Read,
+  health,
+  ...endpoints.filter((endpoint) => !only || only.test(endpoint.name)),
+];
 const results = new Map(targets.map((target) => [target, { rounds: [] as number[], latencies: [] as number[] }]));
 for (const target of targets) await sample(target, SAMPLE_MS / 4, []);
 for (let round = 0; round < ROUNDS; round++)
@@ -213,8 +231,10 @@ console.log(
     `${IN_FLIGHT} in flight, ${ROUNDS} rounds of ${SAMPLE_MS} ms, median round shown, latency over all rounds\n`,
 );
 const d1Ceiling = median(results.get(ceilings.d1Read)!.rounds);
+const limitedCeiling = median(results.get(ceilings.limitedD1Read)!.rounds);
 console.log(
-  `${"".padEnd(27)}${"req/s".padStart(7)}  ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)}  ${"D1 reads".padEnd(16)} vs D1 ceiling`,
+  `${"".padEnd(30)}${"req/s".padStart(7)}  ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)}  ${"D1 reads".padEnd(16)} ` +
+    `${"vs D1 ceiling".padEnd(32)} vs rate limit + D1`,
 );
 for (const target of targets) {
   const { rounds, latencies } = results.get(target)!;
@@ -223,8 +243,9 @@ for (const target of targets) {
   const ratio = perSecond / d1Ceiling;
   const verdict = endpoints.includes(target) ? ` (target ${TARGET.toFixed(1)}x: ${ratio >= TARGET ? "met" : "NOT met"})` : "";
   console.log(
-    `${target.name.padEnd(27)}${Math.round(perSecond).toLocaleString("en-US").padStart(7)}  ${percentile(sorted, 0.5).toFixed(1).padStart(7)} ` +
-      `${percentile(sorted, 0.99).toFixed(1).padStart(7)}  ${target.reads.padEnd(16)} ${ratio.toFixed(2)}x${verdict}`,
+    `${target.name.padEnd(30)}${Math.round(perSecond).toLocaleString("en-US").padStart(7)}  ${percentile(sorted, 0.5).toFixed(1).padStart(7)} ` +
+      `${percentile(sorted, 0.99).toFixed(1).padStart(7)}  ${target.reads.padEnd(16)} ${`${ratio.toFixed(2)}x${verdict}`.padEnd(32)} ` +
+      (target.limited ? `${(perSecond / limitedCeiling).toFixed(2)}x` : ""),
   );
 }
 // The last requests' audit rows are written after their answers: give them a moment.
