@@ -47,7 +47,7 @@ await using worker = await startBuiltWorker({
     AGORA_API_BASE_URL: "http://127.0.0.1:9",
   },
   rateLimit: 1_000_000_000,
-  quiet: true,
+  quiet: !process.env.LOUD,
   neighbours: ceilingWorkers(compatibilityDate, d1Databases),
 });
 
@@ -120,7 +120,7 @@ const ceilings: Record<"constant" | "d1Read" | "limitedD1Read", Target> = {
 const health: Target = { name: "built Worker: GET /health", request: () => [`${API}/health`, {}], reads: "1 (SELECT 1)" };
 
 // `reads` is each route's D1 round trips while answering; the audit row is written after the
-// answer (`waitUntil`, group-committed: src/audit/record.ts).
+// answer (`waitUntil`): one more D1 write per request, off the answer's path.
 const endpoints: Target[] = [
   {
     name: "Twilio token",
@@ -209,6 +209,7 @@ async function sample(target: Target, sampleMs: number, latencies: number[]): Pr
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
+// LOUD=1 prints the Workers' logs (a lost audit write says so there).
 // ONLY=<regex> measures the endpoints whose names match (with both ceilings), when working on a few.
 const only = process.env.ONLY ? new RegExp(process.env.ONLY, "i") : undefined;
 const targets = [

@@ -90,38 +90,7 @@ export async function writeAuditEvents(db: D1Database, events: readonly AuditEve
   }
 }
 
-/**
- * Records the events after the answer (`waitUntil`), so the audit costs the request no round trip.
- * Writes are group-committed per database and isolate: while one batch is being written, events
- * from concurrent requests gather for the next, so a busy isolate makes one D1 write per batch
- * instead of one per request. Every request waits (`waitUntil`) on the write that carries its
- * own events, so none is dropped when the runtime ends the request.
- */
+/** Records the events after the answer (`waitUntil`), so the audit costs the request no round trip. */
 export function recordAudit(db: D1Database, ctx: Pick<ExecutionContext, "waitUntil">, ...events: AuditEvent[]): void {
-  if (events.length > 0) ctx.waitUntil(queueAuditEvents(db, events));
-}
-
-/** Per database: the events not yet written, the write that will take them, and the write in progress. */
-type GroupCommit = { queued: AuditEvent[]; next: Promise<void> | undefined; writing: Promise<void> };
-const groupCommits = new WeakMap<D1Database, GroupCommit>();
-
-/** Resolves once the events are stored (or their loss logged); they go out with any others queued by then, in order. */
-function queueAuditEvents(db: D1Database, events: AuditEvent[]): Promise<void> {
-  let commit = groupCommits.get(db);
-  if (!commit) {
-    commit = { queued: [], next: undefined, writing: Promise.resolve() };
-    groupCommits.set(db, commit);
-  }
-  commit.queued.push(...events);
-  if (commit.next) return commit.next;
-  const group = commit;
-  // Starts once the write in progress is done, and takes every event queued by then.
-  group.next = group.writing.then(() => {
-    const batch = group.queued;
-    group.queued = [];
-    group.next = undefined;
-    group.writing = writeAuditEvents(db, batch);
-    return group.writing;
-  });
-  return group.next;
+  if (events.length > 0) ctx.waitUntil(writeAuditEvents(db, events));
 }
