@@ -50,12 +50,21 @@ export async function startWorker({
   configPath,
   bindings = {},
   rateLimits = {},
+  neighbours = [],
+  quiet = false,
 }: {
   configPath: string;
   /** Secrets and overrides of the config's [vars]. */
   bindings?: Record<string, string>;
   /** Requests a `[[ratelimits]]` binding allows per period, by its name, instead of the config's. */
   rateLimits?: Record<string, number>;
+  /**
+   * Other Workers in the same runtime (Miniflare worker options, each with a `name` and the
+   * `routes` it answers), such as ceilings to measure against side by side.
+   */
+  neighbours?: Record<string, unknown>[];
+  /** Drops the Workers' console output: printing thousands of log lines a second costs the harness more than the Workers. */
+  quiet?: boolean;
 }): Promise<RunningWorker> {
   const outdir = mkdtempSync(join(tmpdir(), "built-worker-"));
   const wrangler = resolve("node_modules/.bin/wrangler");
@@ -72,15 +81,20 @@ export async function startWorker({
   // The bundle is named after the config's `main`.
   const bundle = readdirSync(outdir).find((name) => name.endsWith(".js"));
   if (!bundle) throw new Error(`wrangler wrote no bundle for ${configPath}`);
+  const worker = {
+    ...workerOptions,
+    modules: true,
+    scriptPath: join(outdir, bundle),
+    // Module names are paths below this root: the bundle lives outside the project.
+    modulesRoot: outdir,
+    bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), ...bindings },
+    ratelimits: withLimits(workerOptions.ratelimits as Record<string, RateLimitOptions> | undefined, rateLimits),
+  };
+  // The first Worker answers every request no neighbour's route claims.
   const miniflare = new Miniflare(
     convertV4MiniflareOptions({
-      ...workerOptions,
-      modules: true,
-      scriptPath: join(outdir, bundle),
-      // Module names are paths below this root: the bundle lives outside the project.
-      modulesRoot: outdir,
-      bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), ...bindings },
-      ratelimits: withLimits(workerOptions.ratelimits as Record<string, RateLimitOptions> | undefined, rateLimits),
+      ...(neighbours.length === 0 ? worker : { workers: [{ name: "main", ...worker }, ...neighbours] }),
+      ...(quiet ? { handleStructuredLogs: () => {} } : {}),
     }),
   );
   await miniflare.ready;

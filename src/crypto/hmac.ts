@@ -25,7 +25,7 @@ export function hmac(
 const keyCache = new Map<string, Promise<CryptoKey>>();
 
 /** Imports a verification key once per isolate per secret, since `importKey` costs as much as the HMAC itself. */
-function verificationKey(secret: string, hash: HmacHash): Promise<CryptoKey> {
+export function hmacVerificationKey(secret: string, hash: HmacHash): Promise<CryptoKey> {
   const cacheKey = `${hash}:${secret}`;
   let key = keyCache.get(cacheKey);
   if (!key) {
@@ -42,7 +42,7 @@ export async function hmacMatches(
   data: string | Uint8Array<ArrayBuffer>,
   received: Uint8Array<ArrayBuffer>,
 ): Promise<boolean> {
-  const key = await verificationKey(secret, hash);
+  const key = await hmacVerificationKey(secret, hash);
   return crypto.subtle.verify("HMAC", key, received, typeof data === "string" ? utf8(data) : data);
 }
 

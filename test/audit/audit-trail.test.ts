@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { AuditEventRow } from "../../src/audit/queries";
 import { deliver, ledgerRows, parties, providerStandIns } from "../reminders/support";
 import { inRoom, twilioParams } from "../rooms/room-fixtures";
 import { callJson } from "../support/api";
@@ -155,6 +156,39 @@ describe("the audit trail", () => {
       env.DB.prepare("UPDATE audit_events SET outcome = 'ok', actor_id = NULL WHERE id = ?").bind(event!.id).run(),
     ).rejects.toThrow(/append-only/);
     expect(await auditRows({ users: [patient.id] })).toEqual([event]);
+  });
+});
+
+describe("the audit trail under concurrent requests", () => {
+  it("stores every request's event when many answer at once and their rows are written together", async () => {
+    const [psychologist, patient] = await Promise.all([createUser("psychologist"), createUser("patient")]);
+    const sessions = await Promise.all(
+      Array.from({ length: 4 }, () => createAppointment({ psychologist, patient, startsInMinutes: 5, videoProvider: "twilio" })),
+    );
+    const later = await createAppointment({ psychologist, patient, startsInMinutes: 600, videoProvider: "twilio" });
+    // Each party asks for every session's token three times at once, and for one too early.
+    const asked = [...sessions, later].flatMap((row) => [psychologist, patient].flatMap((party) => [1, 2, 3].map(() => ({ row, party }))));
+    const answers = await Promise.all(asked.map(({ row, party }) => callJson(`/api/appointments/video-token/${row.id}/`, { as: party })));
+    expect(answers.map(({ status }) => status)).toEqual(asked.map(({ row }) => (row === later ? 400 : 200)));
+
+    const rows = await untilStored({ appointments: [...sessions, later].map((row) => row.id) }, asked.length);
+    const names: Record<string, string> = { [`user:${psychologist.id}`]: "psychologist", [`user:${patient.id}`]: "patient" };
+    for (const [i, row] of sessions.entries()) names[`appointment:${row.id}`] = `session ${i}`;
+    names[`appointment:${later.id}`] = "later";
+    const expected = asked.map(({ row, party }) =>
+      auditLine(
+        {
+          action: row === later ? "token.refused" : "token.issued",
+          actor_id: party.id,
+          actor_role: party.role,
+          appointment_id: row.id,
+          subject_user_id: null,
+          outcome: row === later ? "400:not_open_yet" : "ok",
+        } as AuditEventRow,
+        names,
+      ),
+    );
+    expect(rows.map((row) => auditLine(row, names)).sort()).toEqual(expected.sort());
   });
 });
 
