@@ -35,6 +35,9 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["test/**/*.test.ts"],
+          // Two files at a time on a 2-core machine (the default is one fewer than the cores): much
+          // of a file's time is workerd starting and waiting on its own I/O, not CPU.
+          maxWorkers: 2,
           exclude: ["test/**/*.node.test.ts"],
           setupFiles: ["./test/setup/apply-migrations.ts"],
         },

@@ -15,11 +15,11 @@ const freshIp = () => `198.51.100.${nextAddress++}`;
 /**
  * The local limiter counts in windows aligned to the clock's minute: a flood that crossed a
  * window's edge would be counted as two half floods and never refused. So a flood starts only
- * within the first 40 s of a window, leaving it 20 s, many times what the largest one takes.
+ * within the first 50 s of a window, leaving it 10 s, several times what the largest one takes.
  */
 async function awayFromWindowEdge(): Promise<void> {
   const intoWindow = Date.now() % 60_000;
-  if (intoWindow > 40_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoWindow + 100));
+  if (intoWindow > 50_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoWindow + 100));
 }
 
 /** Sends `count` requests, `inFlight` at a time, and returns their statuses in order. */
