@@ -1,6 +1,6 @@
 import { type BookingRequest, type BookingRules, bookAppointment } from "../appointments/booking";
 import { joinWindow } from "../appointments/join-window";
-import { type ApplyChange, type AppointmentRow, openSessionsOf } from "../appointments/queries";
+import { type ApplyChange, type AppointmentRow, applyAlone, openSessionsOf } from "../appointments/queries";
 import { sessionTiming } from "../appointments/views";
 import { type AuditActor, auditEvent, recordAudit } from "../audit/record";
 import type { Config } from "../base/config";
@@ -53,7 +53,7 @@ export async function bookAppointmentWithNotices(
 export function applyWithNotices({ env, db, config, ctx }: ChangeContext, before: AppointmentRow, now: number): ApplyChange {
   return async (update, outcome) => {
     const notices = changeNoticeStatements(db, before, outcome, config.reminderOffsets, now);
-    if (notices.length === 0) return update.first<AppointmentRow>();
+    if (notices.length === 0) return applyAlone(update, outcome);
     const [changed, ...written] = await db.batch([update, ...notices]);
     const row = (changed?.results[0] as AppointmentRow | undefined) ?? null;
     if (row) queueNoticesAfterResponse({ env, ctx }, pendingRowIds(written), row.id, now);

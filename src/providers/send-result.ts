@@ -1,4 +1,4 @@
-import { fetchWithTimeout, isRetryableStatus } from "./provider-fetch";
+import { isRetryableStatus } from "./provider-fetch";
 
 /**
  * What a provider made of one send, and what to do when a WhatsApp or email send fails: try
@@ -49,14 +49,6 @@ export function sendFailed(provider: string, failure: SendFailure): SendResult {
     ? `${provider} network_error`
     : `${provider} ${failure.status ?? "no_status"}${failure.providerCode !== undefined ? ` code ${failure.providerCode}` : ""}`;
   return { ok: false, verdict: classifySendFailure(failure), error };
-}
-
-/**
- * POSTs to a provider, turning a thrown fetch (DNS, reset, no answer within `timeoutMs`) into a
- * retryable network failure instead of an exception.
- */
-export async function postToProvider(url: string, init: RequestInit, timeoutMs: number): Promise<Response | undefined> {
-  return fetchWithTimeout(url, { ...init, method: "POST" }, timeoutMs);
 }
 
 /** The body as JSON, or undefined: error bodies are not always JSON. */

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { toBase64, utf8 } from "../../crypto/encoding";
-import { jsonOrUndefined, postToProvider, type SendResult, sendFailed } from "../send-result";
+import { fetchWithTimeout } from "../provider-fetch";
+import { jsonOrUndefined, type SendResult, sendFailed } from "../send-result";
 
 /** Postmark's Email API: one server token, and a base URL overridable for stand-ins. */
 /** `timeoutMs`: how long Postmark gets to answer. */
@@ -56,9 +57,11 @@ export async function sendPostmarkEmail(
   settings: EmailSenderSettings,
   email: EmailMessage,
 ): Promise<SendResult> {
-  const response = await postToProvider(
+  // One attempt: a send is not safe to repeat (one that timed out may have been accepted); the queue retries it through the ledger.
+  const response = await fetchWithTimeout(
     `${credentials.baseUrl}/email`,
     {
+      method: "POST",
       headers: { accept: "application/json", "content-type": "application/json", "x-postmark-server-token": credentials.serverToken },
       body: JSON.stringify(postmarkEmailBody(email, settings)),
     },

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { jsonOrUndefined, postToProvider, type SendResult, sendFailed } from "../send-result";
+import { fetchWithTimeout } from "../provider-fetch";
+import { jsonOrUndefined, type SendResult, sendFailed } from "../send-result";
 import { basicAuthorization } from "./basic-auth";
 
 /**
@@ -60,9 +61,11 @@ export async function sendWhatsApp(
   settings: WhatsAppSenderSettings,
   message: WhatsAppMessage,
 ): Promise<SendResult> {
-  const response = await postToProvider(
+  // One attempt: a send is not safe to repeat (one that timed out may have been accepted); the queue retries it through the ledger.
+  const response = await fetchWithTimeout(
     `${credentials.baseUrl}/2010-04-01/Accounts/${encodeURIComponent(credentials.accountSid)}/Messages.json`,
     {
+      method: "POST",
       headers: {
         authorization: basicAuthorization(credentials),
         accept: "application/json",
