@@ -1,7 +1,7 @@
 import type jwt from "@tsndr/cloudflare-worker-jwt";
 import type { Caller } from "../base/caller";
 import { unauthorized } from "../base/errors";
-import { fromBase64 } from "../crypto/encoding";
+import { fromBase64, fromUtf8 } from "../crypto/encoding";
 import { callerFromClaims } from "./claims";
 import { findJwksKey } from "./jwks";
 import { verifiedPayload } from "./jwt-payload";
@@ -63,7 +63,7 @@ function decodeHeader(token: string): Record<string, unknown> {
     throw unauthorized("Invalid token: malformed");
   }
   try {
-    const header: unknown = JSON.parse(new TextDecoder().decode(fromBase64(parts[0]!)));
+    const header: unknown = JSON.parse(fromUtf8(fromBase64(parts[0]!)));
     if (header && typeof header === "object") return header as Record<string, unknown>;
   } catch {
     // fall through to the malformed error

@@ -1,7 +1,14 @@
+// One of each per isolate: constructing a TextDecoder costs more than decoding a token's header.
 const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder();
 
 export function utf8(text: string): Uint8Array<ArrayBuffer> {
   return textEncoder.encode(text) as Uint8Array<ArrayBuffer>;
+}
+
+/** The text UTF-8 `bytes` spell (malformed sequences become U+FFFD, as TextDecoder does). */
+export function fromUtf8(bytes: ArrayBuffer | ArrayBufferView): string {
+  return textDecoder.decode(bytes);
 }
 
 export function toBase64(bytes: Uint8Array): string {

@@ -1,4 +1,5 @@
 import { ApiError, badRequest } from "../../base/errors";
+import { fromUtf8 } from "../../crypto/encoding";
 import { type FormParams, verifyTwilioSignature } from "./webhook-signature";
 
 /**
@@ -24,7 +25,7 @@ export async function verifiedTwilioForm(
     throw badRequest("Expected an application/x-www-form-urlencoded body");
   }
   // Decoded by hand: workerd warns on .text() of a form body, though form bodies are ASCII.
-  const params: FormParams = [...new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()))];
+  const params: FormParams = [...new URLSearchParams(fromUtf8(await request.arrayBuffer()))];
   const signed =
     authToken !== undefined &&
     (await verifyTwilioSignature({
