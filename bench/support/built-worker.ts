@@ -35,6 +35,14 @@ const { Miniflare, convertV4MiniflareOptions } = createRequire(import.meta.resol
 export interface RunningWorker extends AsyncDisposable {
   fetch(url: string, init?: RequestInit): Promise<Response>;
   miniflare: Runtime;
+  /**
+   * CPU time the runtime (workerd, every thread) has used so far, in milliseconds. All the
+   * Workers and the Durable Objects that emulate D1 and the rate limiter share it, so its growth
+   * per request is a request's whole cost, measured apart from the harness on the other core.
+   */
+  runtimeCpuMs(): number;
+  /** The bundle the Worker runs, as wrangler wrote it (its `// src/…` comments name each module's lines). */
+  bundlePath: string;
 }
 
 export interface BuiltWorker extends RunningWorker {
@@ -52,6 +60,8 @@ export async function startWorker({
   rateLimits = {},
   neighbours = [],
   quiet = false,
+  inspectorPort,
+  routes,
 }: {
   configPath: string;
   /** Secrets and overrides of the config's [vars]. */
@@ -65,6 +75,10 @@ export async function startWorker({
   neighbours?: Record<string, unknown>[];
   /** Drops the Workers' console output: printing thousands of log lines a second costs the harness more than the Workers. */
   quiet?: boolean;
+  /** Opens workerd's DevTools inspector on this port, to profile the Workers (bench/profile.ts). */
+  inspectorPort?: number;
+  /** Hosts the Worker answers by route, as its neighbours do (see bench/http.ts on the asset router). */
+  routes?: string[];
 }): Promise<RunningWorker> {
   const outdir = mkdtempSync(join(tmpdir(), "built-worker-"));
   const wrangler = resolve("node_modules/.bin/wrangler");
@@ -89,24 +103,58 @@ export async function startWorker({
     modulesRoot: outdir,
     bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), ...bindings },
     ratelimits: withLimits(workerOptions.ratelimits as Record<string, RateLimitOptions> | undefined, rateLimits),
+    ...(routes ? { routes } : {}),
   };
   // The first Worker answers every request no neighbour's route claims.
   const miniflare = new Miniflare(
     convertV4MiniflareOptions({
       ...(neighbours.length === 0 ? worker : { workers: [{ name: "main", ...worker }, ...neighbours] }),
       ...(quiet ? { handleStructuredLogs: () => {} } : {}),
+      ...(inspectorPort ? { inspectorPort } : {}),
     }),
   );
   await miniflare.ready;
+  const workerd = childProcessNamed("workerd");
 
   return {
     fetch: (url, init) => miniflare.dispatchFetch(url, init),
     miniflare,
+    runtimeCpuMs: () => cpuMsOfProcess(workerd),
+    bundlePath: join(outdir, bundle),
     async [Symbol.asyncDispose]() {
       await miniflare.dispose();
       rmSync(outdir, { recursive: true, force: true });
     },
   };
+}
+
+/** The pid of this process's child running `command` (Linux `/proc`: the benches' machine). */
+function childProcessNamed(command: string): number {
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      // `pid (comm) state ppid …`; comm may hold spaces, so read after its closing parenthesis.
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (comm === command && parent === process.pid) return Number(pid);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  throw new Error(`no ${command} process started by this one`);
+}
+
+/** A process's CPU time in ms: each thread's nanoseconds on a CPU (`/proc/<pid>/task/<tid>/schedstat`), summed. */
+function cpuMsOfProcess(pid: number): number {
+  let nanoseconds = 0;
+  for (const thread of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      nanoseconds += Number(readFileSync(`/proc/${pid}/task/${thread}/schedstat`, "utf8").split(" ")[0]);
+    } catch {
+      // The thread ended between the listing and the read; its time is gone from the total either way.
+    }
+  }
+  return nanoseconds / 1e6;
 }
 
 type RateLimitOptions = { simple: { limit: number; period: number } };
