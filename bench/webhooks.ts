@@ -111,6 +111,9 @@ await using worker = await startBuiltWorker({
   // Every webhook here comes from one loopback address, where Twilio posts from many: the
   // per-IP limit (600 a minute) is raised so it is not what is measured; it is still consulted.
   rateLimits: { WEBHOOK_RATE_LIMIT: 1_000_000 },
+  // By route, as bench:http does: not through Miniflare's asset router, which the ceiling (no
+  // assets) never passes and production runs outside the Worker.
+  routes: [`${new URL(PUBLIC_BASE_URL).host}/*`],
 });
 await using ceiling = await startWorker({ configPath: "bench/support/ceiling/wrangler.toml" });
 
