@@ -176,6 +176,29 @@ describe("a built-in WebRTC session between two browsers", () => {
     await finish(therapist, client);
   }, 45_000);
 
+  test("the patient's account deactivated during the call: their page says access was withdrawn, the therapist waits", async () => {
+    const { patient, therapist, client } = await bothInCall();
+    await playsVideoOf(client.page, "Dr Rita Peer");
+
+    const admin = await createUser("admin", { name: "Practice Admin" });
+    const deactivated = await api(admin, "PUT", `/api/admin/users/${patient.id}/`, {
+      email: patient.email,
+      role: "patient",
+      is_active: false,
+    });
+    expect(deactivated.status).toBe(200);
+
+    const withdrawn = "Your access to this session has been withdrawn";
+    await client.page.getByRole("heading", { level: 1, name: withdrawn }).waitFor();
+    await eventually(() => statusRegion(client.page).textContent()).toBe(withdrawn);
+    // Not a dropped call: nothing offers to rejoin with the same token.
+    expect(await client.page.getByRole("button", { name: "Rejoin" }).count()).toBe(0);
+    await eventually(() => statusRegion(therapist.page).textContent()).toBe("Noor Patient left — waiting for them to rejoin");
+    await expectAccessible(client.page, "the end screen after access was withdrawn");
+
+    await finish(therapist, client);
+  }, 45_000);
+
   test("opened again in another tab: the first tab says so, and the call carries on in the new one", async () => {
     const { patient, appointment, therapist, client } = await bothInCall();
     await playsVideoOf(therapist.page, "Noor Patient");

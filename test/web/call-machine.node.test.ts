@@ -27,3 +27,20 @@ describe("the call machine's endings from the server's signalling", () => {
     expect(callReducer(dropped, { type: "call-cancelled" })).toMatchObject({ phase: "ended", endReason: "cancelled" });
   });
 });
+
+describe("the call machine's endings for the caller's own access", () => {
+  it("the sign-in expired during the call: ended as expired, and Join does not retry with the same token", () => {
+    const state = run(...inCall, { type: "sign-in-expired" });
+    expect(state).toMatchObject({ phase: "ended", endReason: "expired", remotes: [] });
+    expect(callReducer(state, { type: "join" })).toBe(state);
+  });
+
+  it("access withdrawn while reconnecting: ended as revoked", () => {
+    expect(run(...inCall, { type: "reconnecting" }, { type: "access-withdrawn" })).toMatchObject({ phase: "ended", endReason: "revoked" });
+  });
+
+  it("either outside a call changes nothing", () => {
+    expect(run({ type: "sign-in-expired" })).toEqual(initialCallState);
+    expect(run({ type: "access-withdrawn" })).toEqual(initialCallState);
+  });
+});

@@ -17,6 +17,14 @@ const endings: Record<EndReason | "closed" | "in-person", { title: string; body:
     body: "The session continues there, so you can close this tab.",
   },
   dropped: { title: "The call was interrupted", body: "The session is still open: you can rejoin now." },
+  expired: {
+    title: "Your sign-in has expired",
+    body: "To rejoin, open your session link again, or sign in again through your practice.",
+  },
+  revoked: {
+    title: "Your access to this session has been withdrawn",
+    body: "Your practice can tell you more. Nothing else is needed from you now.",
+  },
   closed: { title: "This session is over", body: "Its video room has closed." },
   "in-person": { title: "This is an in-person session", body: "It has no video room. Your practice has the details of where to meet." },
 };

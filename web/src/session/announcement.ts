@@ -37,6 +37,10 @@ export function callAnnouncement(state: CallState, context: AnnouncementContext)
           return "This session has moved to a new time";
         case "elsewhere":
           return "This session was opened in another tab or window";
+        case "expired":
+          return "Your sign-in has expired";
+        case "revoked":
+          return "Your access to this session has been withdrawn";
         case "ended":
           return "The session has ended";
         case "dropped":

@@ -7,10 +7,11 @@
  *     ▲                 │                        └──────remote-joined─────▲
  *     └─connect-failed──┘          reconnecting ⇄ (waiting | in-call)
  *   any ──leave / call-cancelled / call-moved / call-ended / taken-over / dropped──▶ ended
+ *   any ──sign-in-expired / access-withdrawn──▶ ended
  */
 
 export type CallPhase = "lobby" | "connecting" | "waiting" | "in-call" | "reconnecting" | "ended";
-export type EndReason = "left" | "cancelled" | "moved" | "ended" | "elsewhere" | "dropped";
+export type EndReason = "left" | "cancelled" | "moved" | "ended" | "elsewhere" | "dropped" | "expired" | "revoked";
 
 export interface CallState {
   phase: CallPhase;
@@ -47,7 +48,11 @@ export type CallEvent =
   | { type: "call-moved" }
   | { type: "call-ended" }
   /** The same person opened the session in another tab or window, which carries the call now. */
-  | { type: "taken-over" };
+  | { type: "taken-over" }
+  /** The caller's own sign-in (the page's token) expired: rejoining needs a new one, not a retry. */
+  | { type: "sign-in-expired" }
+  /** The caller's access to the session was withdrawn (their account deactivated). */
+  | { type: "access-withdrawn" };
 
 export const initialCallState: CallState = { phase: "lobby", remotes: [], counterpartLeft: false, rejoining: false };
 
@@ -100,6 +105,9 @@ export function callReducer(state: CallState, event: CallEvent): CallState {
       return isActive(state) ? ended(state, "ended") : state;
     case "taken-over":
       return isActive(state) ? ended(state, "elsewhere") : state;
+    case "sign-in-expired":
+    case "access-withdrawn":
+      return isActive(state) ? ended(state, event.type === "sign-in-expired" ? "expired" : "revoked") : state;
   }
 }
 

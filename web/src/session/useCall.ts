@@ -17,6 +17,8 @@ const endedByServer: Record<SessionEnding, CallEvent> = {
   cancelled: { type: "call-cancelled" },
   moved: { type: "call-moved" },
   closed: { type: "call-ended" },
+  expired: { type: "sign-in-expired" },
+  revoked: { type: "access-withdrawn" },
 };
 
 export interface Call {

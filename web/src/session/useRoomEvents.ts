@@ -2,6 +2,9 @@ import { useEffect, useReducer } from "preact/hooks";
 import type { LiveMessage } from "../api/types";
 import { presenceReducer, type RoomPresence, unknownPresence } from "./presence";
 
+/** Close codes that end this token's access (sign-in expired, access withdrawn): another socket with it would be refused. */
+const finalForThisToken = new Set([4006, 4007]);
+
 /**
  * Live presence from `GET /api/appointments/video-events/<id>/` (a WebSocket). Browsers cannot
  * set Authorization on a WebSocket, so the JWT goes as the subprotocol pair ["bearer", jwt],
@@ -34,8 +37,8 @@ export function useRoomEvents(appointmentId: number | null, token: string | null
           // Not a message of ours; ignore rather than break the page.
         }
       };
-      socket.onclose = () => {
-        if (closed) return;
+      socket.onclose = ({ code }) => {
+        if (closed || finalForThisToken.has(code)) return;
         attempts += 1;
         retry = setTimeout(open, Math.min(30_000, 1000 * 2 ** Math.min(attempts, 5)));
       };

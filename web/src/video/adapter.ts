@@ -25,9 +25,10 @@ export type CallEventFromProvider =
 
 /**
  * Why the server ended this device's call: the session continues in another tab or window of
- * the same person, was cancelled, moved to a new time, or its room closed.
+ * the same person, was cancelled, moved to a new time, or its room closed; or this person's
+ * sign-in expired, or their access was withdrawn (their account deactivated).
  */
-export type SessionEnding = "elsewhere" | "cancelled" | "moved" | "closed";
+export type SessionEnding = "elsewhere" | "cancelled" | "moved" | "closed" | "expired" | "revoked";
 
 export interface LocalMedia {
   microphone: MediaStreamTrack | null;

@@ -9,7 +9,14 @@ export type ServerMessage =
   | { type: "signal"; data: SignalData };
 
 /** Close codes with which the server ends this device's signalling for good: reconnecting cannot help. */
-const endings: Record<number, SessionEnding> = { 4001: "elsewhere", 4003: "cancelled", 4004: "moved", 4005: "closed" };
+const endings: Record<number, SessionEnding> = {
+  4001: "elsewhere",
+  4003: "cancelled",
+  4004: "moved",
+  4005: "closed",
+  4006: "expired",
+  4007: "revoked",
+};
 
 /** Failed reconnects in a row (about a minute of backoff) before the call counts as dropped. */
 const MAX_RECONNECTS = 10;
