@@ -1,4 +1,5 @@
 import type { CallState } from "./call-machine";
+import { endings } from "./endings";
 
 export interface AnnouncementContext {
   /** The other party's name, as the session endpoint gives it. */
@@ -30,24 +31,6 @@ export function callAnnouncement(state: CallState, context: AnnouncementContext)
     case "reconnecting":
       return "Reconnecting… the session is still active";
     case "ended":
-      switch (state.endReason) {
-        case "cancelled":
-          return "This session was cancelled";
-        case "moved":
-          return "This session has moved to a new time";
-        case "elsewhere":
-          return "This session was opened in another tab or window";
-        case "expired":
-          return "Your sign-in has expired";
-        case "revoked":
-          return "Your access to this session has been withdrawn";
-        case "ended":
-          return "The session has ended";
-        case "dropped":
-          return "The call was interrupted";
-        case "left":
-        case undefined:
-          return "You left the session";
-      }
+      return endings[state.endReason ?? "left"].title;
   }
 }

@@ -1,9 +1,7 @@
 import { useEffect, useReducer } from "preact/hooks";
 import type { LiveMessage } from "../api/types";
+import { sessionEndingOf } from "../video/adapter";
 import { presenceReducer, type RoomPresence, unknownPresence } from "./presence";
-
-/** Close codes that end this token's access (sign-in expired, access withdrawn): another socket with it would be refused. */
-const finalForThisToken = new Set([4006, 4007]);
 
 /**
  * Live presence from `GET /api/appointments/video-events/<id>/` (a WebSocket). Browsers cannot
@@ -38,7 +36,9 @@ export function useRoomEvents(appointmentId: number | null, token: string | null
         }
       };
       socket.onclose = ({ code }) => {
-        if (closed || finalForThisToken.has(code)) return;
+        // A sign-in that expired or access withdrawn ends this token's access: another socket with it would be refused.
+        const ending = sessionEndingOf(code);
+        if (closed || ending === "expired" || ending === "revoked") return;
         attempts += 1;
         retry = setTimeout(open, Math.min(30_000, 1000 * 2 ** Math.min(attempts, 5)));
       };

@@ -30,6 +30,21 @@ export type CallEventFromProvider =
  */
 export type SessionEnding = "elsewhere" | "cancelled" | "moved" | "closed" | "expired" | "revoked";
 
+/** Close codes with which the server ends this device's room sockets for good: reconnecting cannot help. */
+const endings: Record<number, SessionEnding> = {
+  4001: "elsewhere",
+  4003: "cancelled",
+  4004: "moved",
+  4005: "closed",
+  4006: "expired",
+  4007: "revoked",
+};
+
+/** What a room socket's close code says about the session, if it ended this device's part in it. */
+export function sessionEndingOf(code: number): SessionEnding | undefined {
+  return endings[code];
+}
+
 export interface LocalMedia {
   microphone: MediaStreamTrack | null;
   microphoneEnabled: boolean;

@@ -1,4 +1,4 @@
-import type { SessionEnding } from "../adapter";
+import { type SessionEnding, sessionEndingOf } from "../adapter";
 
 /** What the two browsers exchange through the server, relayed verbatim to the other party. */
 export type SignalData = { description: RTCSessionDescriptionInit } | { candidate: RTCIceCandidateInit | null };
@@ -7,16 +7,6 @@ export type ServerMessage =
   | { type: "welcome"; peer: Peer | null }
   | { type: "peer-joined" | "peer-left"; peer: Peer }
   | { type: "signal"; data: SignalData };
-
-/** Close codes with which the server ends this device's signalling for good: reconnecting cannot help. */
-const endings: Record<number, SessionEnding> = {
-  4001: "elsewhere",
-  4003: "cancelled",
-  4004: "moved",
-  4005: "closed",
-  4006: "expired",
-  4007: "revoked",
-};
 
 /** Failed reconnects in a row (about a minute of backoff) before the call counts as dropped. */
 const MAX_RECONNECTS = 10;
@@ -116,7 +106,7 @@ export class Signalling {
     // A socket given up for silence is closed here; its own close event, whenever it comes, is then ignored.
     this.socket = undefined;
     if (socket.readyState === WebSocket.OPEN) socket.close(1000);
-    const ending = endings[code];
+    const ending = sessionEndingOf(code);
     if (ending || this.failures >= MAX_RECONNECTS) {
       this.close();
       this.events.ended({ code, reason: (ending && reason) || "The connection to the session was lost", ending });
