@@ -14,7 +14,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { startHttpBench, type Target } from "./support/http-bench";
 
 const PROFILE_MS = Number(process.env.PROFILE_MS ?? 5000);
@@ -106,8 +106,12 @@ function shares(profile: CpuProfile, moduleAt: (url: string, line: number) => st
 }
 
 const modules = bundleModules(readFileSync(bench.worker.bundlePath, "utf8"));
-const moduleAt = (url: string, line: number) =>
-  url.startsWith("cloudflare-internal:") || url.startsWith("node-internal:") ? `runtime: ${url.split(":")[1]}` : (modules[line] ?? url);
+const bundleName = basename(bench.worker.bundlePath);
+// Lines name modules only in our bundle; a ceiling's own script is its own group.
+const moduleAt = (url: string, line: number) => {
+  if (url.startsWith("cloudflare-internal:") || url.startsWith("node-internal:")) return `runtime: ${url.split(":")[1]}`;
+  return url.endsWith(bundleName) ? (modules[line] ?? url) : url;
+};
 
 const ours = shares(await profile(endpoint, "core:user:main"), moduleAt);
 const ceiling = shares(await profile(bench.ceilings.auditedD1Read, "core:user:audited-d1-read-ceiling"), moduleAt);

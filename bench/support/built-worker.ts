@@ -10,7 +10,7 @@
  * const response = await worker.fetch("https://edge.bench/api/health/");
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -77,7 +77,7 @@ export async function startWorker({
   quiet?: boolean;
   /** Opens workerd's DevTools inspector on this port, to profile the Workers (bench/profile.ts). */
   inspectorPort?: number;
-  /** Hosts the Worker answers by route, as its neighbours do (see bench/http.ts on the asset router). */
+  /** Hosts the Worker answers by route, as its neighbours do (see support/http-bench.ts on the asset router). */
   routes?: string[];
 }): Promise<RunningWorker> {
   const outdir = mkdtempSync(join(tmpdir(), "built-worker-"));
@@ -105,6 +105,8 @@ export async function startWorker({
     ratelimits: withLimits(workerOptions.ratelimits as Record<string, RateLimitOptions> | undefined, rateLimits),
     ...(routes ? { routes } : {}),
   };
+  // Another runtime may be running already (bench:webhooks starts two): ours is the child that is new.
+  const workerdsBefore = childProcessesNamed("workerd");
   // The first Worker answers every request no neighbour's route claims.
   const miniflare = new Miniflare(
     convertV4MiniflareOptions({
@@ -114,12 +116,15 @@ export async function startWorker({
     }),
   );
   await miniflare.ready;
-  const workerd = childProcessNamed("workerd");
+  const workerd = childProcessesNamed("workerd").find((pid) => !workerdsBefore.includes(pid));
 
   return {
     fetch: (url, init) => miniflare.dispatchFetch(url, init),
     miniflare,
-    runtimeCpuMs: () => cpuMsOfProcess(workerd),
+    runtimeCpuMs: () => {
+      if (workerd === undefined) throw new Error("runtime CPU is read from Linux's /proc, and no workerd process was found there");
+      return cpuMsOfProcess(workerd);
+    },
     bundlePath: join(outdir, bundle),
     async [Symbol.asyncDispose]() {
       await miniflare.dispose();
@@ -128,20 +133,22 @@ export async function startWorker({
   };
 }
 
-/** The pid of this process's child running `command` (Linux `/proc`: the benches' machine). */
-function childProcessNamed(command: string): number {
-  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    try {
-      // `pid (comm) state ppid …`; comm may hold spaces, so read after its closing parenthesis.
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (comm === command && parent === process.pid) return Number(pid);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  throw new Error(`no ${command} process started by this one`);
+/** This process's children running `command`, by pid; none where there is no Linux `/proc`. */
+function childProcessesNamed(command: string): number[] {
+  if (!existsSync("/proc")) return [];
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        // `pid (comm) state ppid …`; comm may hold spaces, so read after its closing parenthesis.
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        return comm === command && Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === process.pid;
+      } catch {
+        return false; // The process ended while we looked.
+      }
+    })
+    .map(Number);
 }
 
 /** A process's CPU time in ms: each thread's nanoseconds on a CPU (`/proc/<pid>/task/<tid>/schedstat`), summed. */
